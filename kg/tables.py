@@ -209,12 +209,16 @@ class TableReader:
                         broken: bool) -> _Row | None:
         values = {name: columns.cell(cells, name) for name in columns.index}
         stt = values.get("stt", "")
-        if stt and not _CODE.match(stt) and not values.get("text") and len(stt) > 12:
-            values["text"], values["stt"], stt = stt, "", ""  # a text row written in the STT column
-        first = next((c.strip() for c in cells if c.strip()), "")
+        filled = [c.strip() for c in cells if c.strip()]
+        first = filled[0] if filled else ""
         heading = self._heading(first, number)
-        if heading is not None and not values.get("lead"):
+        if heading is not None and (len(filled) == 1 or not values.get("lead")):
             return heading
+        merged = cells[0].strip() == first or values.get("stt") == first  # first column or STT column
+        if len(filled) == 1 and merged and len(first) > 12 and not _CODE.match(first) \
+                and not values.get("text"):
+            values = {"text": first}  # a cell merged across the row comes out in the first column
+            stt = ""
         text = values.get("text", "")
         if not stt and text and _GOAL.match(_P_TAGS.sub("", text)):
             return self._heading(text, number)
