@@ -253,9 +253,7 @@ class AgencyReader:
             label = f"{label[: -len(' tỉnh')]} {own_level}"  # labels name the province form
         if kind.level == "central":
             scope = "central"
-        elif not self.locality.commune:
-            scope = "own"
-        elif level in ("xã", "phường"):
+        elif not self.locality.commune or level in ("xã", "phường"):
             scope = "own"
         elif level in ("tỉnh", "thành phố") or kind.level == "province":
             scope = "province"

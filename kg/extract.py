@@ -14,7 +14,7 @@ from pathlib import Path
 from kg import facts
 from kg.agencies import AgencyReader, Locality
 from kg.errors import InputError
-from kg.model import AgencyRef, Goal, Issuer, Objective, Plan, Problem, Role, Span
+from kg.model import AgencyRef, Goal, Issuer, Objective, Plan, Problem, Role
 from kg.prose import paragraphs, read_duties
 from kg.structure import Frame, read_frame
 from kg.tables import read_table
@@ -78,17 +78,17 @@ def read_document(doc: Document) -> Plan:
     plan.milestones = facts.milestones(doc)
     plan.funding = facts.funding(doc)
     _report_missing_appendix(doc, frame, plan)
+    _report_truncation(doc, frame, plan)
     return plan
 
 
 def _check_is_plan(doc: Document, frame: Frame) -> None:
-    head = " ".join(doc.lines[:60]).upper()
-    if frame.title_line is None and "KẾ HOẠCH" not in head:
+    if frame.title_line is None and not any(line.strip().startswith("KẾ HOẠCH") for line in doc.lines[:60]):
         raise InputError(doc.name, "not-a-plan", "no 'KẾ HOẠCH' heading in the first lines: this "
                          "does not look like a plan (Kế hoạch) of a People's Committee", line=1)
     if not frame.sections and not any("\t" in line for line in doc.raw):
         raise InputError(doc.name, "not-a-plan", "no numbered sections (I., II., …) and no table: "
-                         "nothing to read as goals, tasks or duties", line=frame.title_line)
+                         "nothing to read as goals, tasks or duties", line=frame.title_line or 1)
 
 
 def _prose_goals(doc: Document, frame: Frame) -> tuple[list[Goal], list[Objective]]:
@@ -129,8 +129,10 @@ def _report_missing_appendix(doc: Document, frame: Frame, plan: Plan) -> None:
             return
 
 
-def spans_of(plan: Plan) -> list[Span]:
-    """Every span the plan's facts point to (for checks)."""
-    spans = [g.span for g in plan.goals] + [o.span for o in plan.objectives]
-    spans += [t.span for t in plan.tasks + plan.duties]
-    return spans
+def _report_truncation(doc: Document, frame: Frame, plan: Plan) -> None:
+    """A plan ends with "Nơi nhận" and the signature; without both it was probably cut short."""
+    if frame.recipients or frame.signer_title:
+        return
+    plan.problems.append(Problem(doc.name, len(doc), "truncated", "the file ends at line "
+                                 f"{len(doc)} without 'Nơi nhận' or a signature block: it may have been "
+                                 "cut short; what could be read is kept", "warning"))

@@ -90,9 +90,9 @@ def read_sections(doc: Document, body_end: int) -> list[Section]:
         if match and _is_upper(match.group(2)):
             starts.append((number, match.group(1), match.group(2).strip()))
     sections = []
-    for index, (line, roman, title) in enumerate(starts):
+    for index, (first, roman, title) in enumerate(starts):
         end = starts[index + 1][0] - 1 if index + 1 < len(starts) else body_end
-        sections.append(Section(roman, title, Span(line, max(line, end))))
+        sections.append(Section(roman, title, Span(first, max(first, end))))
     return sections
 
 

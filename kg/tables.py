@@ -203,6 +203,13 @@ class TableReader:
             if row is not None and row is not _NO_ROW:
                 rows.append(row)
             broken = False
+        last = len(self.doc.raw)
+        while last > 0 and not self.doc.raw[last - 1].strip():
+            last -= 1
+        cells = split_cells(self.doc.raw[last - 1]) if columns is not None and last else None
+        if columns is not None and cells is not None and len(cells) < columns.width:
+            self.problem(last, "truncated", f"the last table row has {len(cells)} of {columns.width} "
+                         "cells: the file may have been cut short; what could be read is kept")
         return rows
 
     def _classify_cells(self, cells: list[str], columns: Columns, number: int, rows: list[_Row],

@@ -145,8 +145,8 @@ def test_nfd_and_crlf_read_the_same(layout: tuple[str, list[list[str]], list[str
 
 def test_real_plan_in_nfd_and_crlf_reads_identically() -> None:
     """The whole Đồng Nai plan, NFD + CRLF, gives the same goals, tasks, duties and agencies."""
-    from kg.text import from_bytes
     from kg.extract import read_document
+    from kg.text import from_bytes
 
     raw = (ROOT / "data" / "plans" / "004_8cf9ffac5170058b.txt").read_text(encoding="utf-8")
     variant = unicodedata.normalize("NFD", raw).replace("\n", "\r\n")

@@ -1,0 +1,1 @@
+"""Subcommands of ``kehoach`` other than ``build``: each module has ``register(subparsers)``."""
