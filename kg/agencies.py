@@ -6,7 +6,9 @@ và Du lịch" one. Role words inside the text switch the role of what follows: 
 B a co-lead; "Theo hướng dẫn của Bộ …/ Cục …" marks the central bodies after it as guiding bodies;
 "Đề nghị X" marks X as a body the plan asks rather than commands; "các Sở: Y tế, …" expands a
 factored list. A name the gazetteer does not know is kept as an unknown agency (table cells), or
-ends the list (running prose, where unknown words are rarely names).
+ends the list (running prose, where unknown words are rarely names). Either way a known name inside
+an unknown one ("Công ty Cổ phần Bảo hiểm Xã hội …") is never taken out of it: an unknown name runs
+to the next separator that a known name follows.
 """
 
 from __future__ import annotations

@@ -73,6 +73,7 @@ def read_document(doc: Document) -> Plan:
         return [a for a in agencies.read(text, Role.LEAD).agencies() if a.known]
 
     plan.references = facts.references(doc)
+    plan.problems.extend(facts.reference_conflicts(doc))
     plan.targets = facts.targets(doc)
     plan.reporting = facts.reporting(doc, resolve)
     plan.milestones = facts.milestones(doc)

@@ -123,6 +123,15 @@ class PlanWriter:
         self.book.add(iri, agency, self.iris.agency_unit(agency, self.plan.issuer))
         return iri
 
+    def child(self, kind: str, key: str, cls: URIRef, link: URIRef | None = None) -> URIRef:
+        """A part of the plan: ``{plan}/{kind}/{key}``, typed, ``kh:inPlan`` the plan, linked from it."""
+        iri = self.iris.part(self.node, kind, key)
+        if link is not None:
+            self.add(self.node, link, iri)
+        self.add(iri, RDF.type, cls)
+        self.add(iri, KH.inPlan, self.node)
+        return iri
+
     def evidence(self, node: URIRef, span: Span) -> None:
         evidence = self.iris.evidence(node)
         selector = URIRef(f"{evidence}/lines")
@@ -189,32 +198,27 @@ class PlanWriter:
 
     def _goals(self) -> None:
         for goal in self.plan.goals:
-            iri = self.iris.part(self.node, "goal", str(goal.number))
-            self.add(iri, RDF.type, KH.StrategicGoal)
+            iri = self.child("goal", str(goal.number), KH.StrategicGoal)
             self.add(iri, KH.code, plain(str(goal.number)))
-            self.add(iri, KH.inPlan, self.node)
             self.add(iri, DCTERMS.title, vi(goal.title))
             if 1 <= goal.number <= 12:
                 self.add(iri, KH.correspondsTo, GOAL[str(goal.number)])
             self.evidence(iri, goal.span)
         for objective in self.plan.objectives:
-            iri = self.iris.part(self.node, "objective", objective.key)
-            self.add(iri, RDF.type, KH.Objective)
+            iri = self.child("objective", objective.key, KH.Objective)
             if objective.code:
                 self.add(iri, KH.code, plain(objective.code))
-            self.add(iri, KH.inPlan, self.node)
             self.add(iri, KH.goal, self.iris.part(self.node, "goal", str(objective.goal)))
             self.add(iri, DCTERMS.description, vi(objective.text))
             self.evidence(iri, objective.span)
 
     def _task(self, task: Task) -> None:
-        iri = self.iris.part(self.node, "duty" if task.is_duty else "task", task.key)
-        self.add(iri, RDF.type, KH.Task)  # duties too (kh:Duty ⊑ kh:Task, stated for plain SPARQL)
+        # duties are typed kh:Task too (kh:Duty ⊑ kh:Task, stated for SPARQL without inference)
+        iri = self.child("duty" if task.is_duty else "task", task.key, KH.Task)
         if task.is_duty:
             self.add(iri, RDF.type, KH.Duty)
         if task.code:
             self.add(iri, KH.code, plain(task.code))
-        self.add(iri, KH.inPlan, self.node)
         if task.goal is not None:
             self.add(iri, KH.goal, self.iris.part(self.node, "goal", str(task.goal)))
         if task.objective:
@@ -260,10 +264,7 @@ class PlanWriter:
 
     def _targets(self) -> None:
         for index, target in enumerate(self.plan.targets, start=1):
-            iri = self.iris.part(self.node, "target", str(index))
-            self.add(self.node, KH.hasTarget, iri)
-            self.add(iri, RDF.type, KH.Target)
-            self.add(iri, KH.inPlan, self.node)
+            iri = self.child("target", str(index), KH.Target, KH.hasTarget)
             self.add(iri, RDF.value, Literal(str(target.value).removesuffix(".0"), datatype=XSD.decimal))
             self.add(iri, KH.unit, plain(target.unit))
             self.add(iri, KH.comparator, COMPARATOR[target.comparator])
@@ -277,10 +278,7 @@ class PlanWriter:
 
     def _reporting(self) -> None:
         for index, item in enumerate(self.plan.reporting, start=1):
-            iri = self.iris.part(self.node, "reporting", str(index))
-            self.add(self.node, KH.reportingRequirement, iri)
-            self.add(iri, RDF.type, KH.ReportingRequirement)
-            self.add(iri, KH.inPlan, self.node)
+            iri = self.child("reporting", str(index), KH.ReportingRequirement, KH.reportingRequirement)
             self.add(iri, DCTERMS.description, vi(item.description))
             self.add(iri, KH.frequency, vi("hằng năm" if item.recurring else "một lần"))
             if item.recurring and item.month and item.day:
@@ -299,17 +297,11 @@ class PlanWriter:
 
     def _others(self) -> None:
         for index, item in enumerate(self.plan.funding, start=1):
-            iri = self.iris.part(self.node, "funding", str(index))
-            self.add(self.node, KH.fundingSource, iri)
-            self.add(iri, RDF.type, KH.FundingSource)
-            self.add(iri, KH.inPlan, self.node)
+            iri = self.child("funding", str(index), KH.FundingSource, KH.fundingSource)
             self.add(iri, DCTERMS.description, vi(item.description))
             self.evidence(iri, item.span)
         for index, milestone in enumerate(self.plan.milestones, start=1):
-            iri = self.iris.part(self.node, "milestone", str(index))
-            self.add(self.node, KH.milestone, iri)
-            self.add(iri, RDF.type, KH.Milestone)
-            self.add(iri, KH.inPlan, self.node)
+            iri = self.child("milestone", str(index), KH.Milestone, KH.milestone)
             self.add(iri, KH.when, vi(milestone.when))
             if milestone.year:
                 self.add(iri, KH.year, year(milestone.year))

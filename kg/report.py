@@ -53,6 +53,17 @@ def plan_summary(plan: Plan, iri: str) -> dict[str, Any]:
     }
 
 
+def citation_conflicts(plans: list[Plan]) -> list[dict[str, Any]]:
+    """Documents that different plans cite with different dates (e.g. 59-NQ/TW: 24/01 vs 24/02/2025)."""
+    dates: dict[str, dict[str, list[str]]] = {}
+    for plan in plans:
+        for ref in plan.references:
+            if ref.date:
+                dates.setdefault(ref.identifier, {}).setdefault(ref.date, []).append(plan.file)
+    return [{"document": identifier, "dates": {d: sorted(files) for d, files in sorted(by_date.items())}}
+            for identifier, by_date in sorted(dates.items()) if len(by_date) > 1]
+
+
 def report_data(result: BuildResult) -> dict[str, Any]:
     """The whole report as plain data (no timings: the same input gives the same report)."""
     plans = [plan_summary(p.plan, str(p.iri)) for p in result.plans]
@@ -62,6 +73,7 @@ def report_data(result: BuildResult) -> dict[str, Any]:
         "failed_files": [{"file": p.file, "line": p.line, "what": p.what, "detail": p.detail}
                          for p in sorted(result.failed, key=lambda p: p.file)],
         "totals": dict(sum((Counter(p["counts"]) for p in plans), Counter())),
+        "citation_conflicts": citation_conflicts([p.plan for p in result.plans]),
         "triples": dict(sorted(result.counts.items())),
         "inferred_by_rule": dict(sorted(result.inferred.items())),
         "validation": None if validation is None else {
@@ -92,6 +104,11 @@ def _markdown(data: dict[str, Any]) -> str:
                      f"{c['objectives']} | {c['tasks']} | {c['duties']} | {c['assignments']} | "
                      f"{c['agencies']} | {c['agency_groups']} | {c['targets']} | {c['references']} | "
                      f"{len(plan['unknown_agencies'])} | {len(plan['problems'])} |")
+    if data["citation_conflicts"]:
+        lines += ["", "## Documents cited with different dates", ""]
+        for item in data["citation_conflicts"]:
+            cited = "; ".join(f"{date} in {', '.join(files)}" for date, files in item["dates"].items())
+            lines.append(f"- **{item['document']}**: {cited}")
     if data["failed_files"]:
         lines += ["", "## Files that could not be read", ""]
         for item in data["failed_files"]:

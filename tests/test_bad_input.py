@@ -38,6 +38,7 @@ def hostile_plan() -> str:
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary", None),
     ("KẾ HOẠCH\nSở Y tế".encode() + b"\n\xd0\xfe", "not-utf8", 3),
     ("Dòng 1\nDòng 2\nVăn bản này là tin tức, không phải kế hoạch.\n".encode(), "not-a-plan", 1),
+    (b"KE HOACH " * (20 * 1024 * 1024 // 9 + 1), "too-large", None),
 ])
 def test_unreadable_files_raise_input_error(tmp_path: Path, data: bytes, what: str, line: int | None) -> None:
     path = tmp_path / "bad.txt"

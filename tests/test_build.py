@@ -172,5 +172,8 @@ def test_report_lists_counts(built: tuple[BuildResult, Path]) -> None:
     assert by_file["004_8cf9ffac5170058b.txt"]["counts"]["tasks"] == 88
     assert by_file["002_c1ec5b988e959e40.txt"]["counts"]["tasks"] == 37
     assert all(p["unknown_agencies"] == [] for p in report["plans"])
+    # 59-NQ/TW is dated 24/01/2025 by Hà Đông (the real date) and 24/02/2025 by Hà Tĩnh
+    assert report["citation_conflicts"] == [{"document": "59-NQ/TW", "dates": {
+        "2025-01-24": ["000_0c043c4c9b36a6c9.txt"], "2025-02-24": ["002_c1ec5b988e959e40.txt"]}}]
     assert "| 004_8cf9ffac5170058b.txt | Ủy ban nhân dân thành phố Đồng Nai |" in \
         (built[1] / "report.md").read_text(encoding="utf-8")
