@@ -19,6 +19,8 @@ EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
 COMMANDS = ("kg.commands.query", "kg.commands.serve", "kg.commands.push", "kg.commands.views",
             "kg.commands.export")
 DEFAULT_PLANS = Path("data/plans")
+# Problems printed as they are found (all of them are in out/report.md).
+LOUD = {"unknown-agency", "truncated", "no-lead", "no-issuer", "appendix-missing", "duplicate-plan"}
 EPILOG = "exit codes: 0 ok; 1 the data fails SHACL validation; 2 bad input or runtime error"
 
 
@@ -33,7 +35,7 @@ def _build(args: argparse.Namespace) -> int:
                    progress=not args.quiet and sys.stderr.isatty(), on_problem=tell)
     for item in result.plans:
         for problem in item.plan.problems:
-            if problem.what == "unknown-agency" or problem.severity == "error":
+            if problem.what in LOUD or problem.severity == "error":
                 tell(problem)
     totals = {"plans": len(result.plans), "failed": len(result.failed)}
     tasks = sum(len(p.plan.tasks) for p in result.plans)

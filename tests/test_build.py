@@ -152,6 +152,20 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert main(["build", "--base-iri", "not an iri", "--out", str(tmp_path / "o4")]) == 2
 
 
+def test_cli_truncated_plan_fails_validation_with_file_and_line(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """A plan cut in the middle of its table: built, reported with file and line, exit 1."""
+    whole = (PLANS / "004_8cf9ffac5170058b.txt").read_text(encoding="utf-8")
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    (folder / "cut.txt").write_text(whole[: whole.index("9.1.5\t") + 60], encoding="utf-8")
+    assert main(["build", str(folder), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "cut.txt:344: warning: truncated" in err
+    assert "task/9.1.5" in err and "A task has at least one kh:leadAgency" in err
+    assert (tmp_path / "out" / "graph.trig").exists()
+
+
 def test_cli_help_tells_exit_codes() -> None:
     run = subprocess.run([sys.executable, str(ROOT / "build_graph.py"), "--help"], capture_output=True,
                          text=True, check=True, cwd=ROOT)
