@@ -1,11 +1,9 @@
 """What a plan states besides its tasks: cited documents, quantified targets, reporting deadlines,
-timeline milestones and funding clauses, read from prose into :mod:`kg.model` dataclasses.
+timeline milestones and funding clauses, read from prose into :mod:`kg.model` dataclasses (no rdflib).
 
-Every function here is pure (a :class:`~kg.text.Document` in, dataclasses out; no rdflib). Prose is
-read in *paragraphs*: the documents break lines mid-sentence at page breaks, so a line that does not
-end a sentence is joined with the next non-empty line when that one starts in lower case or with a
-digit and is not a list item ("a)", "-", "2."). Table rows (tab-separated) and Markdown headings are
-never joined.
+Prose is read in *paragraphs*: the documents break lines mid-sentence at page breaks, so a line that
+does not end a sentence is joined with the next non-empty line when that one starts in lower case or
+with a digit and is not a list item ("a)", "-", "2."). Table rows and Markdown headings never join.
 """
 
 from __future__ import annotations
@@ -16,29 +14,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from kg.model import (
-    AgencyRef,
-    FundingSource,
-    LegalRef,
-    Milestone,
-    Problem,
-    ReportingRequirement,
-    Span,
-    Target,
-)
+from kg.model import AgencyRef, FundingSource, LegalRef, Milestone, Problem, ReportingRequirement, Span, Target
 from kg.slug import fold
 from kg.text import Document
 
 Resolver = Callable[[str, int], list[AgencyRef]]
-"""Returns the agencies named in a text fragment found at a (1-based) line; supplied by the caller."""
+"""Returns the agencies named in a fragment of text found at a (1-based) line; the caller supplies it."""
 
-_CLOSERS = "\"”’)]*"
 _MARKER = re.compile(r"^(?:[IVXLC]{1,6}\.|[0-9]{1,3}(?:\.[0-9]{1,3})*[.)]|[a-zđ]\)|[-*+•])\s+")
 _LIST_START = re.compile(r"^(?:[a-zđ]\)|[-*+•]\s|[0-9]{1,3}(?:\.[0-9]{1,3})*[.)]\s)")
 _ROMAN_HEADING = re.compile(r"^[IVXLC]{1,6}\.\s+\S")
 _NUMBERED_HEADING = re.compile(r"^[0-9]{1,2}\.\s+\S")
 _BODY_END = tuple(fold(w) for w in ("Trên đây", "Nơi nhận", "Phụ lục"))
-_ABBREVIATIONS = {"tp", "tt", "tm", "kt", "ts", "ths", "gs", "pgs", "bs", "ks", "v.v", "vv", "tr", "tx", "nxb", "st"}
+_ABBREVIATIONS = {"tp", "tt", "tm", "kt", "ts", "ths", "gs", "pgs", "bs", "ks", "v.v", "vv", "tr", "tx", "nxb"}
 _BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[\"”’)\]*]*+\s")
 _DATE = (r"(?:([0-9]{1,2})\s*[/.-]\s*([0-9]{1,2})\s*[/.-]\s*([0-9]{4})"
          r"|([0-9]{1,2})\s+tháng\s+([0-9]{1,2})\s+năm\s+([0-9]{4}))")
@@ -47,11 +35,11 @@ _DATE = (r"(?:([0-9]{1,2})\s*[/.-]\s*([0-9]{1,2})\s*[/.-]\s*([0-9]{4})"
 # --------------------------------------------------------------------------------------- helpers
 @dataclass(frozen=True)
 class _Para:
-    """A paragraph of prose: its text and the file line each piece of it came from."""
+    """A paragraph: its text, and where in it each source line (1-based ``numbers``) starts."""
 
     text: str
-    starts: tuple[int, ...]  # offset in ``text`` where each source line begins
-    numbers: tuple[int, ...]  # that line's 1-based number
+    starts: tuple[int, ...]
+    numbers: tuple[int, ...]
 
     def line_at(self, offset: int) -> int:
         return self.numbers[max(bisect_right(self.starts, offset) - 1, 0)]
@@ -62,7 +50,7 @@ class _Para:
 
 
 def _paragraphs(doc: Document, lines: range | None = None) -> list[_Para]:
-    """The document's non-empty lines as paragraphs, page-break continuations joined."""
+    """The non-empty lines as paragraphs, whitespace collapsed, page-break continuations joined."""
     paras: list[_Para] = []
     parts: list[str] = []
     starts: list[int] = []
@@ -70,7 +58,7 @@ def _paragraphs(doc: Document, lines: range | None = None) -> list[_Para]:
     size, joinable = 0, False
     for n in lines if lines is not None else range(1, len(doc) + 1):
         table, heading = "\t" in doc.lines[n - 1], doc.heading_levels[n - 1] > 0
-        line = " ".join(doc.lines[n - 1].split())  # one space between words, also in table rows
+        line = " ".join(doc.lines[n - 1].split())
         if not line:
             continue
         if not (parts and joinable and not table and not heading and (line[0].islower() or line[0].isdigit())
@@ -82,7 +70,7 @@ def _paragraphs(doc: Document, lines: range | None = None) -> list[_Para]:
         numbers.append(n)
         parts.append(line)
         size += len(line) + 1
-        joinable = not table and not heading and line.rstrip(_CLOSERS)[-1:] not in ".!?…"
+        joinable = not table and not heading and line.rstrip("\"”’)]*")[-1:] not in ".!?…"
     if parts:
         paras.append(_Para(" ".join(parts), tuple(starts), tuple(numbers)))
     return paras
@@ -95,11 +83,9 @@ def _sentence_bounds(text: str) -> list[tuple[int, int]]:
     bounds: list[tuple[int, int]] = []
     for match in _BOUNDARY.finditer(text, start):
         following = text[match.end():match.end() + 2].lstrip("\"“(")[:1]
-        if not (following.isupper() or following.isdigit()):
-            continue
-        token = text[max(start, match.start() - 20):match.start()].rsplit(None, 1)[-1:] or [""]
-        word = token[0].lstrip("(")
-        if word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper()):
+        word = (text[max(start, match.start() - 20):match.start()].rsplit(None, 1)[-1:] or [""])[0].lstrip("(")
+        if not (following.isupper() or following.isdigit()) or word.lower() in _ABBREVIATIONS or (
+                len(word) == 1 and word.isupper()):
             continue
         bounds.append((start, match.start() + len(match.group().rstrip())))
         start = match.end()
@@ -147,6 +133,22 @@ def _top_level(text: str, chars: str, start: int = 0, end: int | None = None) ->
     return found
 
 
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The ";"-separated clauses of text[start:end].
+
+    >>> _clauses("a; b (c; d); e", 0, 14)
+    [(0, 2), (2, 12), (12, 14)]
+    """
+    cuts = [start, *(i + 1 for i in _top_level(text, ";", start, end)), end]
+    return list(zip(cuts, cuts[1:], strict=False))
+
+
+def _dmy(match: re.Match[str]) -> tuple[str, str, str | None]:
+    """(day, month, year) from the first six groups of a match laid out like ``_DATE``."""
+    g = match.groups()
+    return (g[0], g[1], g[2]) if g[0] else (g[3], g[4], g[5])
+
+
 def _iso(day: str, month: str, year: str) -> str | None:
     """ISO date, or None when the parts do not make a calendar date.
 
@@ -159,22 +161,15 @@ def _iso(day: str, month: str, year: str) -> str | None:
         return None
 
 
-def _date_parts(match: re.Match[str], first: int) -> tuple[str, str, str]:
-    """(day, month, year) of a match of ``_DATE`` whose groups start at ``first``."""
-    groups = match.groups()[first - 1:first + 5]
-    return (groups[0], groups[1], groups[2]) if groups[0] else (groups[3], groups[4], groups[5])
-
-
 def find_section(doc: Document, heading: str) -> range | None:
-    """The body lines of the section whose heading contains ``heading`` (accent-insensitive).
+    """The body lines of the section whose heading contains ``heading``, ignoring case and tone marks.
 
     A Roman-numbered heading ("VI. KINH PHÍ THỰC HIỆN") is looked for first, then a numbered one
-    ("2. Thời gian thực hiện:"). The body ends at the next heading of that rank, or where the plan's
-    body ends ("Trên đây …", "Nơi nhận:", the appendix).
+    ("2. Thời gian thực hiện:"). The body ends at the next such heading or at "Trên đây"/"Nơi nhận"/"Phụ lục".
 
     Args:
         doc: the plan.
-        heading: words of the heading, any case and tone placement.
+        heading: words of the heading, compared with :func:`kg.slug.fold`.
 
     Returns:
         A range of 1-based line numbers (the heading itself excluded), or None when not found.
@@ -189,11 +184,8 @@ def find_section(doc: Document, heading: str) -> range | None:
         for n, line in enumerate(doc.lines, 1):
             if pattern.match(line) and key in fold(line.split(":", 1)[0]):
                 end = n + 1
-                while end <= len(doc):
-                    following = doc.lines[end - 1]
-                    if (_ROMAN_HEADING.match(following) or pattern.match(following)
-                            or fold(following).startswith(_BODY_END)):
-                        break
+                while end <= len(doc) and not (_ROMAN_HEADING.match(doc.lines[end - 1]) or pattern.match(
+                        doc.lines[end - 1]) or fold(doc.lines[end - 1]).startswith(_BODY_END)):
                     end += 1
                 return range(n + 1, end)
     return None
@@ -210,15 +202,15 @@ _TYPE_BY_FOLD = {fold(word): slug for word, slug in _TYPE_WORDS.items()}
 _TYPE_CODES = {"QĐ": "quyet-dinh", "NQ": "nghi-quyet", "KL": "ket-luan", "KH": "ke-hoach", "TTr": "to-trinh",
                "CT": "chi-thi", "TT": "thong-tu", "TTLT": "thong-tu", "NĐ": "nghi-dinh", "CV": "cong-van",
                "TB": "thong-bao", "HD": "huong-dan", "CTr": "chuong-trinh", "ĐA": "de-an"}
-# "TW" (Trung ương) numbers documents of the Party Central Committee and of the bodies acting for it
-# (Bộ Chính trị, Ban Bí thư); the code alone names the Committee, so that is what is inferred.
+# "TW" (Trung ương) numbers the documents of the Party Central Committee and of the bodies acting for
+# it (Bộ Chính trị, Ban Bí thư): the code alone names the Committee, so that is what is inferred.
 _ISSUER_CODES = {"TTg": "Thủ tướng Chính phủ", "CP": "Chính phủ", "TW": "Ban Chấp hành Trung ương",
                  "TƯ": "Ban Chấp hành Trung ương", "SNV": "Sở Nội vụ", "BNV": "Bộ Nội vụ", "QH": "Quốc hội",
                  "UBTVQH": "Ủy ban Thường vụ Quốc hội", "VPCP": "Văn phòng Chính phủ"}
 _KNOWN_ISSUERS = ("Bộ Văn hóa, Thể thao và Du lịch", "Sở Văn hóa, Thể thao và Du lịch",
                   "Bộ Lao động - Thương binh và Xã hội", "Ban Chấp hành Trung ương")
 _TYPE_RE = "|".join(sorted(map(re.escape, _TYPE_WORDS), key=len, reverse=True))
-_SEGMENT = r"[A-ZĐƯ][^\W\d_]*"
+_SEGMENT = r"[A-ZĐƯ][^\W_]*"  # QĐ, TTg, QH13
 _REF = re.compile(rf"(?:(?<!\w)(?P<type>(?i:{_TYPE_RE}))\s+)?(?P<so>(?<!\w)(?i:số)\s*:?\s*)?"
                   rf"(?<![\w/.-])(?P<id>[0-9]{{1,6}}(?:/[0-9]{{4}})?[/-]{_SEGMENT}(?:[-/&]{_SEGMENT})*)")
 _REF_DATE = re.compile(r"\s*,?\s*(?:ban hành\s+)?ngày\s+" + _DATE, re.IGNORECASE)
@@ -229,28 +221,22 @@ _ISSUER_STOP = re.compile(
 _TITLE_LEAD = re.compile(r"\s*,?\s*(?P<lead>về việc|về|phê duyệt|ban hành|quy định|hướng dẫn)\s+", re.IGNORECASE)
 _NEXT_REF = re.compile(rf"\s+và\s+(?:{_TYPE_RE})\s+số", re.IGNORECASE)
 _CONTINUES = re.compile(r"^\s*(?:,|và|hoặc)\s*$", re.IGNORECASE)
-_OPENING_VERB = fold("Thực hiện")
 _STARTS_WITH_TYPE = re.compile(rf"^\s*(?:các\s+)?(?:{_TYPE_RE})(?!\w)", re.IGNORECASE)
 
 
 @dataclass
 class _Mention:
     ref: LegalRef
-    typed_by_word: bool
-    issuer_inferred: bool
-
-
-def _segments(identifier: str) -> list[str]:
-    """The letter codes of a document number.
-
-    >>> _segments("19/2025/QĐ-TTg"), _segments("3862/SNV-CCHC&VTLT")
-    (['QĐ', 'TTg'], ['SNV', 'CCHC', 'VTLT'])
-    """
-    return [s for s in re.split(r"[-/&]", identifier) if s and not s.isdigit()]
+    typed_by_word: bool  # doc_type read from "Quyết định …", not from the number's code
+    issuer_inferred: bool  # issuer read from the number's code, not from "của …"
 
 
 def _issuer_at(text: str, start: int, end: int) -> tuple[str | None, int]:
-    """The "của X" issuer starting at ``start`` (if any) and the offset after it."""
+    """The "của X" issuer at ``start``, if any, and the offset after it.
+
+    >>> _issuer_at(" của Bộ Chính trị về hội nhập", 0, 29)
+    ('Bộ Chính trị', 17)
+    """
     of = _OF.match(text, start, end)
     if not of:
         return None, start
@@ -258,96 +244,121 @@ def _issuer_at(text: str, start: int, end: int) -> tuple[str | None, int]:
     for name in _KNOWN_ISSUERS:
         if fold(text[at:at + len(name)]) == fold(name):
             return text[at:at + len(name)], at + len(name)
-    end = min(end, at + 120)
-    stop = _ISSUER_STOP.search(text, at, end)
-    stop_at = stop.start() if stop else end
+    stop = _ISSUER_STOP.search(text, at, min(end, at + 120))
+    stop_at = stop.start() if stop else min(end, at + 120)
     issuer = text[at:stop_at].strip()
     return (issuer, stop_at) if 0 < len(issuer) <= 100 else (None, start)
 
 
 def _title_at(text: str, start: int, end: int) -> str | None:
-    """The "về …"/"phê duyệt …" title starting at ``start``, to the end of its clause."""
+    """The "về …"/"phê duyệt …" title at ``start``, to the end of its clause, capitalised.
+
+    >>> _title_at(" về việc phê duyệt Chương trình, góp phần", 0, 41)
+    'Phê duyệt Chương trình'
+    """
     lead = _TITLE_LEAD.match(text, start, end)
     if not lead:
         return None
     end = min(end, lead.end() + 400)
-    stops = _top_level(text, ",;", lead.end(), end)
     nxt = _NEXT_REF.search(text, lead.end(), end)
-    stop = min([end, *stops[:1], *([nxt.start()] if nxt else [])])
+    stop = min([end, *_top_level(text, ",;", lead.end(), end)[:1], *([nxt.start()] if nxt else [])])
     body = text[lead.end():stop].strip().removesuffix("./.").rstrip(" .")
     if not fold(lead.group("lead")).startswith(fold("về")):
         body = f"{lead.group('lead')} {body}"
     return body[:1].upper() + body[1:] if body else None
 
 
-def _implementing_clauses(para: _Para) -> list[tuple[int, int]]:
-    """The clauses of an opening paragraph that say the plan carries documents out ("Thực hiện …")."""
+def _implementing(para: _Para) -> list[tuple[int, int]]:
+    """Clauses that say the plan carries documents out: "Thực hiện …" and the list it starts.
+
+    >>> _implementing(_Para("Thực hiện Quyết định A; Nghị quyết B; xét đề nghị C.", (0,), (1,)))
+    [(0, 23), (23, 37)]
+    """
     found: list[tuple[int, int]] = []
     for s_start, s_end in _sentence_bounds(para.text):
-        cuts = [s_start, *(i + 1 for i in _top_level(para.text, ";", s_start, s_end)), s_end]
-        previous = False
-        for a, b in zip(cuts, cuts[1:]):
+        carries = False
+        for a, b in _clauses(para.text, s_start, s_end):
             clause = para.text[a:b].strip(" -–")
-            previous = fold(clause).startswith(_OPENING_VERB) or (previous and bool(_STARTS_WITH_TYPE.match(clause)))
-            if previous:
+            carries = fold(clause).startswith(fold("Thực hiện")) or (carries and bool(_STARTS_WITH_TYPE.match(clause)))
+            if carries:
                 found.append((a, b))
     return found
 
 
 def _mentions(doc: Document) -> list[_Mention]:
     """Every document number cited, in document order, with what its own sentence says of it."""
-    romans = [n for n, line in enumerate(doc.lines, 1) if _ROMAN_HEADING.match(line)]
-    opening_end = romans[0] if romans else 1
+    opening_end = next((n for n, line in enumerate(doc.lines, 1) if _ROMAN_HEADING.match(line)), 1)
     mentions: list[_Mention] = []
     for para in _paragraphs(doc):
         if re.match(r"(?i)số\s*:", para.text):  # the plan's own number line
             continue
-        implementing = _implementing_clauses(para) if para.numbers[0] < opening_end else []
+        implementing = _implementing(para) if para.numbers[0] < opening_end else []
         for s_start, s_end in _sentence_bounds(para.text):
             last_type, last_end = None, -1
             for match in _REF.finditer(para.text, s_start, s_end):
-                identifier = match.group("id")
-                if fold("kèm theo") in fold(para.text[max(0, match.start() - 40):match.start()]):
-                    continue
-                word = match.group("type")
-                codes = _segments(identifier)
-                if not (word or match.group("so") or any(c in _TYPE_CODES for c in codes)):
+                identifier, word = match.group("id"), match.group("type")
+                codes = [s.rstrip("0123456789") for s in re.split(r"[-/&]", identifier)]  # QĐ, TTg, QH
+                if fold("kèm theo") in fold(para.text[max(0, match.start() - 40):match.start()]) or not (
+                        word or match.group("so") or any(c in _TYPE_CODES for c in codes)):
                     continue
                 doc_type = _TYPE_BY_FOLD.get(fold(word)) if word else None
                 typed_by_word = doc_type is not None
                 if doc_type is None and last_type and _CONTINUES.match(para.text[last_end:match.start()]):
-                    doc_type, typed_by_word = last_type, True
-                if doc_type is None:  # no type code at all: a công văn (NĐ 30/2020/NĐ-CP numbering)
+                    doc_type, typed_by_word = last_type, True  # "các Tờ trình số 226/… và số 414/…"
+                if doc_type is None:  # a number without a type code is a công văn's (NĐ 30/2020/NĐ-CP)
                     doc_type = next((_TYPE_CODES[c] for c in codes if c in _TYPE_CODES), "cong-van")
                 pos, iso, year = match.end(), None, None
                 dated = _REF_DATE.match(para.text, pos, s_end)
                 if dated:
-                    day, month, year_text = _date_parts(dated, 1)
-                    iso, year, pos = _iso(day, month, year_text), int(year_text), dated.end()
+                    day, month, year_text = _dmy(dated)
+                    iso, year, pos = _iso(day, month, year_text or ""), int(year_text or 0), dated.end()
                 numbered_year = re.search(r"/([0-9]{4})/", identifier)
-                if year is None and numbered_year:
-                    year = int(numbered_year.group(1))
+                year = year or (int(numbered_year.group(1)) if numbered_year else None)
                 last_type, last_end = doc_type, pos
                 issuer, after_issuer = _issuer_at(para.text, pos, s_end)
                 inferred = issuer is None
-                if issuer is None:
-                    issuer = next((_ISSUER_CODES[c] for c in codes if c in _ISSUER_CODES), None)
-                ref = LegalRef(
-                    identifier=identifier, doc_type=doc_type, span=para.span(match.start(), pos),
-                    date=iso, year=year, issuer=issuer, title=_title_at(para.text, after_issuer, s_end),
-                    implemented=any(a <= match.start() < b for a, b in implementing))
+                issuer = issuer or next((_ISSUER_CODES[c] for c in codes if c in _ISSUER_CODES), None)
+                ref = LegalRef(identifier=identifier, doc_type=doc_type, span=para.span(match.start(), pos),
+                               date=iso, year=year, issuer=issuer, title=_title_at(para.text, after_issuer, s_end),
+                               implemented=any(a <= match.start() < b for a, b in implementing))
                 mentions.append(_Mention(ref, typed_by_word, inferred))
     return mentions
+
+
+def _merged(doc: Document) -> tuple[list[LegalRef], list[Problem]]:
+    """The references merged per identifier, and the mentions whose date contradicts the first."""
+    merged: dict[str, _Mention] = {}
+    problems: list[Problem] = []
+    for mention in _mentions(doc):
+        new, key = mention.ref, mention.ref.identifier.casefold()
+        kept = merged.setdefault(key, mention)
+        ref = kept.ref
+        if kept is mention:
+            continue
+        if ref.date and new.date and new.date != ref.date:
+            problems.append(Problem(doc.name, new.span.first, "reference-date-conflict",
+                                    f"{new.identifier} dated {new.date} here, {ref.date} at line "
+                                    f"{ref.span.first} (kept)"))
+        if ref.date is None and new.date:
+            ref.date, ref.year = new.date, new.year
+        ref.year = ref.year or new.year
+        if new.issuer and (ref.issuer is None or (kept.issuer_inferred and not mention.issuer_inferred)):
+            ref.issuer, kept.issuer_inferred = new.issuer, mention.issuer_inferred
+        ref.title = ref.title or new.title
+        ref.implemented = ref.implemented or new.implemented
+        if mention.typed_by_word and not kept.typed_by_word:
+            ref.doc_type, kept.typed_by_word = new.doc_type, True
+    return [m.ref for m in merged.values()], problems
 
 
 def references(doc: Document) -> list[LegalRef]:
     """Every document the plan cites by number, one :class:`LegalRef` per distinct identifier.
 
-    The first mention gives the span; date, issuer and title are taken from the first mention that
-    states them (an issuer stated in the text beats one inferred from the number's code: TTg →
-    Thủ tướng Chính phủ, CP → Chính phủ, TW → Ban Chấp hành Trung ương, SNV → Sở Nội vụ). A later
-    mention with a different date does not change the first; :func:`reference_conflicts` reports it.
-    ``implemented`` is set when the number is cited in an opening "Thực hiện …" clause, before section I.
+    The first mention gives the span; date, issuer and title come from the first mention that states
+    them. An issuer written in the text ("của Bộ Chính trị") beats one inferred from the number's code
+    (TTg → Thủ tướng Chính phủ, CP → Chính phủ, TW → Ban Chấp hành Trung ương, SNV → Sở Nội vụ). A
+    later, different date does not replace the first one; :func:`reference_conflicts` reports it.
+    ``implemented`` is set when the number is cited in an opening "Thực hiện …" clause (before I.).
 
     Args:
         doc: the plan.
@@ -361,54 +372,29 @@ def references(doc: Document) -> list[LegalRef]:
     >>> [(r.identifier, r.doc_type, r.date, r.issuer, r.title, r.implemented) for r in references(doc)]
     [('155/QĐ-TTg', 'quyet-dinh', '2026-01-20', 'Thủ tướng Chính phủ', 'Phê duyệt Chương trình', True)]
     """
-    merged: dict[str, _Mention] = {}
-    for mention in _mentions(doc):
-        new = mention.ref
-        key = new.identifier.casefold()
-        if key not in merged:
-            merged[key] = mention
-            continue
-        kept = merged[key]
-        ref = kept.ref
-        if ref.date is None and new.date:
-            ref.date, ref.year = new.date, new.year
-        ref.year = ref.year or new.year
-        if new.issuer and (ref.issuer is None or (kept.issuer_inferred and not mention.issuer_inferred)):
-            ref.issuer, kept.issuer_inferred = new.issuer, mention.issuer_inferred
-        ref.title = ref.title or new.title
-        ref.implemented = ref.implemented or new.implemented
-        if mention.typed_by_word and not kept.typed_by_word:
-            ref.doc_type, kept.typed_by_word = new.doc_type, True
-    return [m.ref for m in merged.values()]
+    return _merged(doc)[0]
 
 
 def reference_conflicts(doc: Document) -> list[Problem]:
-    """Mentions of one document number with a date different from the first date given for it.
+    """Mentions of a document number with a date other than the first one given for it in the plan.
+
+    Args:
+        doc: the plan.
+
+    Returns:
+        One ``reference-date-conflict`` warning per contradicting mention, at its line.
 
     >>> from kg.text import from_bytes
     >>> doc = from_bytes("Nghị quyết số 59-NQ/TW ngày 24/01/2025.\\nNghị quyết số 59-NQ/TW ngày "
     ...                  "24/02/2025.".encode(), name="t")
     >>> print(reference_conflicts(doc)[0])
-    t:2: warning: reference-date-conflict: 59-NQ/TW is dated 2025-02-24 here but 2025-01-24 at line 1; the first date is kept
+    t:2: warning: reference-date-conflict: 59-NQ/TW dated 2025-02-24 here, 2025-01-24 at line 1 (kept)
     """
-    first: dict[str, tuple[str, int]] = {}
-    problems: list[Problem] = []
-    for mention in _mentions(doc):
-        ref = mention.ref
-        if ref.date is None:
-            continue
-        key = ref.identifier.casefold()
-        if key not in first:
-            first[key] = (ref.date, ref.span.first)
-        elif first[key][0] != ref.date:
-            problems.append(Problem(doc.name, ref.span.first, "reference-date-conflict",
-                                    f"{ref.identifier} is dated {ref.date} here but {first[key][0]} at line "
-                                    f"{first[key][1]}; the first date is kept"))
-    return problems
+    return _merged(doc)[1]
 
 
 # --------------------------------------------------------------------------------------- targets
-_PERCENT = re.compile(r"(?<![0-9.,])(?P<num>[0-9]{1,6}(?:[.,][0-9]{1,3})?)\s*(?P<unit>%|phần trăm)")
+_PERCENT = re.compile(r"(?<![0-9.,])(?P<num>[0-9]{1,6}(?:[.,][0-9]{1,3})?)\s*(?:%|phần trăm)")
 _COMPARATOR = re.compile(
     r"(?<!\w)(?P<cmp>(?:đạt\s+)?(?:không vượt quá|không quá|tối đa|không dưới|ít nhất|tối thiểu|trên|hơn|dưới"
     r"|từ|bằng|khoảng|đạt))\s*$", re.IGNORECASE)
@@ -426,8 +412,7 @@ def _trim(text: str) -> str:
     while True:
         stripped = text.rstrip(" \t,;:.")
         head, _, last = stripped.rpartition(" ")
-        if head and last.lower() in ("và", "hoặc", "với"):
-            stripped = head
+        stripped = head if head and last.lower() in ("và", "hoặc", "với") else stripped
         if stripped == text:
             return text
         text = stripped
@@ -442,16 +427,15 @@ def _comparator(before: str) -> tuple[str, str]:
     match = _COMPARATOR.search(before)
     if not match:
         return "eq", ""
-    words = re.sub(r"\s+", " ", match.group("cmp"))
-    last = words.lower().removeprefix("đạt ").strip()
-    return _COMPARATORS.get(last, "eq"), words
+    words = " ".join(match.group("cmp").split())
+    return _COMPARATORS.get(words.lower().removeprefix("đạt "), "eq"), words
 
 
 def _subject_after(text: str, start: int, end: int) -> str:
-    """The noun phrase after a number, to the end of its clause (commas of a list kept).
+    """The noun phrase after a number, to the end of its clause, the commas of a list kept.
 
     A comma ends the phrase unless the piece before it is a short list item ("cán bộ, công chức,")
-    or the piece after it is a short last item of the clause ("thu gom, xử lý;").
+    or the piece after it is the short last item of the clause ("thu gom, xử lý;").
 
     >>> t = "90% cán bộ, công chức, viên chức có hiểu biết về ASEAN, thúc đẩy ý thức trong cộng đồng."
     >>> _subject_after(t, 3, len(t))
@@ -465,35 +449,36 @@ def _subject_after(text: str, start: int, end: int) -> str:
     stops = _top_level(text, ",;", start, end)
     stop, piece_start = end, start
     for k, at in enumerate(stops):
-        if text[at] == ";":
-            stop = at
-            break
         after_end = stops[k + 1] if k + 1 < len(stops) else end
-        after = text[at + 1:after_end]
-        last_item = (after_end == end or text[after_end] == ";") and len(after.split()) <= 2
-        if len(text[piece_start:at].split()) > 3 and not last_item:
+        last_item = (after_end == end or text[after_end] == ";") and len(text[at + 1:after_end].split()) <= 2
+        if text[at] == ";" or (len(text[piece_start:at].split()) > 3 and not last_item):
             stop = at
             break
         piece_start = at + 1
-    subject = text[start:stop].strip()
-    subject = re.sub(r"^trở lên\s*", "", subject, flags=re.IGNORECASE)
+    subject = re.sub(r"(?i)^trở lên\s*", "", text[start:stop].strip())
     return _trim(subject.removesuffix("./."))
 
 
 def _subject_before(text: str, start: int, end: int) -> str:
-    """The measured quantity written before a number: "tỷ lệ X" in "nâng cao tỷ lệ X đạt trên 95%"."""
+    """The quantity written before a number: "tỷ lệ X" in "nâng cao tỷ lệ X đạt trên 95%".
+
+    >>> _subject_before("Giảm nghèo, nâng cao tỷ lệ người dân tham gia BHYT ", 0, 51)
+    'tỷ lệ người dân tham gia BHYT'
+    """
     cuts = _top_level(text, ",;:", start, end)
     clause = text[(cuts[-1] + 1) if cuts else start:end]
-    ratio = re.search(r"(?i)(?<!\w)tỷ lệ(?!\w)|(?<!\w)tỉ lệ(?!\w)", clause)
+    ratio = re.search(r"(?i)(?<!\w)t[ỷỉ] lệ(?!\w)", clause)
     return _trim((clause[ratio.start():] if ratio else clause).strip())
 
 
 def targets(doc: Document) -> list[Target]:
-    """Quantified targets: a percentage with its comparison, the quantity it applies to and a year.
+    """Quantified targets: a percentage, its comparison, the quantity it applies to and its year.
 
-    Only numbers with a unit are read (percent, written "%" or "phần trăm"), so dates, periods,
-    counts ("12 mục tiêu chiến lược", "05 năm") and document numbers are never taken for targets.
-    ``year`` comes from "đến/vào/trong năm yyyy" in the same sentence.
+    Only numbers with a unit are read (percent, "%" or "phần trăm"), so dates, periods, counts
+    ("12 mục tiêu chiến lược", "05 năm") and document numbers are never taken for targets. The
+    comparison is the word before the number ("trên"/"hơn" gt, "ít nhất"/"tối thiểu"/"từ … trở lên"
+    ge, "đạt"/"bằng"/none eq, "dưới" lt, "không quá"/"tối đa" le; "đạt trên" gt). ``year`` comes
+    from "đến/vào/trong năm yyyy" in the same sentence.
 
     Args:
         doc: the plan.
@@ -508,19 +493,19 @@ def targets(doc: Document) -> list[Target]:
     """
     found: list[Target] = []
     for para in _paragraphs(doc):
-        for s_start, s_end in _sentence_bounds(para.text):
-            sentence = para.text[s_start:s_end].strip()
-            year = _TARGET_YEAR.search(sentence)
-            for match in _PERCENT.finditer(para.text, s_start, s_end):
-                code, words = _comparator(para.text[max(s_start, match.start() - 40):match.start()])
-                subject = _subject_after(para.text, match.end(), s_end)
+        text = para.text
+        for s_start, s_end in _sentence_bounds(text):
+            year = _TARGET_YEAR.search(text, s_start, s_end)
+            for match in _PERCENT.finditer(text, s_start, s_end):
+                code, words = _comparator(text[max(s_start, match.start() - 40):match.start()])
+                subject = _subject_after(text, match.end(), s_end)
                 if not subject:
-                    before_end = match.start() - len(words) - (1 if words else 0)
-                    subject = _subject_before(para.text, max(s_start, before_end - 150), max(s_start, before_end))
+                    before = max(s_start, match.start() - len(words) - 1)
+                    subject = _subject_before(text, max(s_start, before - 150), before)
                 found.append(Target(
                     value=float(match.group("num").replace(",", ".")), unit="%", comparator=code,
-                    comparator_text=words, subject=subject, sentence=sentence, span=para.span(s_start, s_end),
-                    year=int(year.group(1)) if year else None))
+                    comparator_text=words, subject=subject, sentence=text[s_start:s_end].strip(),
+                    span=para.span(s_start, s_end), year=int(year.group(1)) if year else None))
     return found
 
 
@@ -533,24 +518,25 @@ _RECURRING = re.compile(r"(?<!\w)(?:hằng năm|hàng năm|định kỳ|mỗi n�
 _REPORT_VERB = re.compile(r"(?<!\w)(?:báo cáo|gửi|trình|nộp)(?!\w)", re.IGNORECASE)
 _BODY = (r"(?-i:UBND|Ủy ban|Uỷ ban|Sở|Bộ|Phòng|Văn phòng|Hội đồng|HĐND|Ban|Thường trực|Chủ tịch|Cục"
          r"|Tỉnh ủy|Thành ủy|Đảng ủy|Công an)(?!\w)")
-_STOP = (r"(?=\s*[(,;.]|\s+(?:trước|để|theo|và|đồng thời|qua|chậm nhất|định kỳ|hằng năm|hàng năm|kết quả"
+_STOP = (r"(?=\s?[(,;.]|\s(?:trước|để|theo|và|đồng thời|qua|chậm nhất|định kỳ|hằng năm|hàng năm|kết quả"
          r"|tổng hợp)(?!\w)|$)")
-_RECIPIENT = re.compile(rf"(?:(?<!\w)về|(?<!\w)(?:báo cáo|gửi|trình|nộp)(?:\s+(?:cho|lên|đến|tới))?)\s+"
-                        rf"(?P<to>{_BODY}.*?){_STOP}", re.IGNORECASE)
-_RELAY = re.compile(rf"\s*(?:\([^()]*\))?\s*,?\s*để\s+tổng hợp\s*,?\s*(?:báo cáo|trình)\s+(?P<to>{_BODY}.*?){_STOP}",
-                    re.IGNORECASE)
-_VIA = re.compile(rf"\(\s*qua\s+(?P<via>{_BODY}[^()]*?)\s*\)|đồng thời gửi\s+(?P<sent>{_BODY}.*?){_STOP}",
+_RECIPIENT = re.compile(rf"(?:(?<!\w)về|(?<!\w)(?:báo cáo|gửi|trình|nộp)(?:\s(?:cho|lên|đến|tới))?)\s"
+                        rf"(?P<to>{_BODY}.{{0,100}}?){_STOP}", re.IGNORECASE)
+_RELAY = re.compile(rf"\s?(?:\([^()]{{0,100}}\))?\s?,?\s?để tổng hợp\s?,?\s?(?:báo cáo|trình)\s"
+                    rf"(?P<to>{_BODY}.{{0,100}}?){_STOP}", re.IGNORECASE)
+_VIA = re.compile(rf"\(\s?qua\s(?P<via>{_BODY}[^()]{{0,100}}?)\s?\)|đồng thời gửi\s(?P<sent>{_BODY}.{{0,100}}?){_STOP}",
                   re.IGNORECASE)
 
 
 def _first(resolve: Resolver, para: _Para, start: int, end: int) -> AgencyRef | None:
-    text = re.sub(r"(?i)\s+(?:để\s+)?tổng hợp$", "", para.text[start:end].strip())
+    """The first agency named in para.text[start:end] ("Sở Nội vụ tổng hợp" → Sở Nội vụ)."""
+    text = re.sub(r"(?i)\s(?:để\s)?tổng hợp$", "", para.text[start:end].strip())
     agencies = resolve(text, para.line_at(start)) if text else []
     return agencies[0] if agencies else None
 
 
 def _item_headings(doc: Document) -> list[tuple[str, int] | None]:
-    """For each line, the numbered item ("2. Các sở: Y tế, …") above it in its Roman section."""
+    """For each line, the numbered item above it in its Roman section ("Các sở: Y tế, …", line)."""
     current: tuple[str, int] | None = None
     found: list[tuple[str, int] | None] = []
     for n, line in enumerate(doc.lines, 1):
@@ -564,21 +550,26 @@ def _item_headings(doc: Document) -> list[tuple[str, int] | None]:
 
 def _recipients(para: _Para, start: int, end: int, resolve: Resolver) -> tuple[AgencyRef | None, AgencyRef | None]:
     """(report_to, via) of a reporting clause."""
-    text, report_to, via = para.text, None, None
-    recipient = _RECIPIENT.search(text, start, end)
+    report_to = via = None
+    recipient = _RECIPIENT.search(para.text, start, end)
     if recipient:
         report_to = _first(resolve, para, *recipient.span("to"))
-        relay = _RELAY.match(text, recipient.end(), end)
-        if relay:  # "về Sở Nội vụ để tổng hợp, báo cáo UBND tỉnh"
+        relay = _RELAY.match(para.text, recipient.end(), end)
+        if relay:  # "về Sở Nội vụ để tổng hợp, báo cáo UBND tỉnh": UBND tỉnh via Sở Nội vụ
             via, report_to = report_to, _first(resolve, para, *relay.span("to"))
-    channel = _VIA.search(text, start, end)
+    channel = _VIA.search(para.text, start, end)
     if via is None and channel:
         via = _first(resolve, para, *channel.span("via" if channel.group("via") else "sent"))
     return report_to, via
 
 
 def _subject(text: str, start: int, end: int, last_deadline: int) -> str:
-    """Who reports: "[deadline], các sở, ban, ngành báo cáo …", else the words before the verb."""
+    """Who reports: "[deadline], các sở, ban, ngành báo cáo …", else the words before the verb.
+
+    >>> t = "Định kỳ hằng năm trước ngày 15/11, các sở, ban, ngành báo cáo về UBND."
+    >>> _subject(t, 0, len(t), 33)
+    'các sở, ban, ngành'
+    """
     verb = _REPORT_VERB.search(text, last_deadline, end)
     commas = _top_level(text, ",", last_deadline, verb.start()) if verb else []
     if verb and commas:
@@ -588,15 +579,15 @@ def _subject(text: str, start: int, end: int, last_deadline: int) -> str:
 
 
 def reporting(doc: Document, resolve: Resolver) -> list[ReportingRequirement]:
-    """Reporting and submission deadlines ("… báo cáo UBND tỉnh (qua Sở Nội vụ) trước ngày 01/11 hằng năm").
+    """Reporting deadlines ("… báo cáo UBND tỉnh (qua Sở Nội vụ) trước ngày 01/11 hằng năm").
 
-    A deadline ("trước ngày dd/mm[/yyyy]") counts when its clause reports, sends or submits
-    (báo cáo, gửi, trình, nộp); a deadline to finish some other work ("hoàn thành trước ngày …")
-    does not. A deadline without a year in a sentence saying "hằng năm"/"định kỳ" is recurring; one
-    with a year is one-off. ``report_to`` is the body reported to ("về X", "báo cáo X"); ``via`` the
-    body in "(qua X)", "đồng thời gửi X", or X in "về X để tổng hợp, báo cáo Y" (then Y is
-    ``report_to``). ``reported_by`` is the sentence's subject, else the numbered item it sits under.
-    Each occurrence is kept, in document order.
+    A deadline ("trước ngày dd/mm[/yyyy]") counts when its clause reports, sends or submits (báo
+    cáo, gửi, trình, nộp); a deadline to finish other work ("hoàn thành trước ngày …") does not. A
+    deadline without a year in a sentence saying "hằng năm"/"định kỳ" is recurring; one with a year
+    is one-off. ``report_to`` is the body in "về X"/"báo cáo X"; ``via`` the body in "(qua X)",
+    "đồng thời gửi X", or X in "về X để tổng hợp, báo cáo Y" (then Y is ``report_to``).
+    ``reported_by`` is the sentence's subject, else the numbered item it stands under. Each
+    occurrence is kept, in document order.
 
     Args:
         doc: the plan.
@@ -620,9 +611,8 @@ def reporting(doc: Document, resolve: Resolver) -> list[ReportingRequirement]:
     for para in _paragraphs(doc):
         text = para.text
         for s_start, s_end in _sentence_bounds(text):
-            cuts = [s_start, *(i + 1 for i in _top_level(text, ";", s_start, s_end)), s_end]
             recurring: bool | None = None
-            for c_start, c_end in zip(cuts, cuts[1:]):
+            for c_start, c_end in _clauses(text, s_start, s_end):
                 deadlines = list(_DEADLINE.finditer(text, c_start, c_end))
                 if not deadlines or not _REPORT_VERB.search(text, c_start, c_end):
                     continue
@@ -635,8 +625,8 @@ def reporting(doc: Document, resolve: Resolver) -> list[ReportingRequirement]:
                 if not reported_by and heading:
                     reported_by = resolve(*heading)
                 for deadline in deadlines:
-                    day, month, year = _date_parts(deadline, 1)
-                    valid = _iso(day, month, "2000") is not None  # a leap year: 29/2 is a valid yearly date
+                    day, month, year = _dmy(deadline)
+                    valid = _iso(day, month, "2000") is not None  # a leap year: 29/02 is a valid yearly date
                     found.append(ReportingRequirement(
                         description=text[s_start:s_end].strip(), span=para.span(s_start, s_end),
                         recurring=recurring and not year, month=int(month) if valid else None,
@@ -646,17 +636,15 @@ def reporting(doc: Document, resolve: Resolver) -> list[ReportingRequirement]:
 
 
 # ------------------------------------------------------------------------- milestones and funding
-_DATE_PLAIN = (r"(?:[0-9]{1,2}\s*[/.-]\s*[0-9]{1,2}\s*[/.-]\s*[0-9]{4}"
-               r"|[0-9]{1,2}\s+tháng\s+[0-9]{1,2}\s+năm\s+[0-9]{4})")
 _WHEN = re.compile(
     r"(?P<when>(?:(?:nửa đầu|nửa cuối|trước|sau|đến|từ|trong|hết|cuối|đầu|giữa|quý\s+[IVX0-9]{1,4})\s+)*"
-    rf"(?:ngày\s+{_DATE_PLAIN}|tháng\s+[0-9]{{1,2}}(?:\s+năm\s+|/)[0-9]{{4}}|năm\s+[0-9]{{4}}"
+    rf"(?:ngày\s+{_DATE}|tháng\s+[0-9]{{1,2}}(?:\s+năm\s+|/)[0-9]{{4}}|năm\s+[0-9]{{4}}"
     r"|giai đoạn\s+[0-9]{4}\s*[-–]\s*[0-9]{4}|[0-9]{4}\s*[-–]\s*[0-9]{4}))\s*[:,]\s*(?P<what>\S.*)",
     re.IGNORECASE | re.DOTALL)
 
 
 def milestones(doc: Document) -> list[Milestone]:
-    """The timeline of "PHẠM VI VÀ THỜI GIAN THỰC HIỆN" (or a "Thời gian thực hiện" item).
+    """The timeline of "PHẠM VI VÀ THỜI GIAN THỰC HIỆN" (or of a "Thời gian thực hiện" item).
 
     A milestone is a paragraph that opens with a time phrase and a colon or comma: "- Tháng 7 năm
     2026: hoàn thành …", "a) Trước ngày 30/7/2026, …", "- Nửa đầu năm 2031: …". Sub-headings
@@ -674,17 +662,14 @@ def milestones(doc: Document) -> list[Milestone]:
     [('Năm 2030', 'Tổng kết.', 2030, Span(first=2, last=2))]
     """
     lines = find_section(doc, "thời gian thực hiện")
-    if lines is None:
-        return []
     found: list[Milestone] = []
-    for para in _paragraphs(doc, lines):
+    for para in _paragraphs(doc, lines) if lines else []:
         marker = _MARKER.match(para.text)
         match = _WHEN.match(para.text, marker.end() if marker else 0)
         if match:
-            when = re.sub(r"\s+", " ", match.group("when"))
-            year = re.search(r"[0-9]{4}", when)
-            found.append(Milestone(when=when, description=match.group("what").strip(), span=para.span(),
-                                   year=int(year.group()) if year else None))
+            year = re.search(r"[0-9]{4}", match.group("when"))
+            found.append(Milestone(when=match.group("when"), description=match.group("what").strip(),
+                                   span=para.span(), year=int(year.group()) if year else None))
     return found
 
 
@@ -703,16 +688,13 @@ def funding(doc: Document) -> list[FundingSource]:
     [('Ngân sách nhà nước.', Span(first=2, last=4)), ('Xã hội hóa.', Span(first=5, last=5))]
     """
     lines = find_section(doc, "kinh phí")
-    if lines is None:
-        return []
-    paras = _paragraphs(doc, lines)
+    paras = _paragraphs(doc, lines) if lines else []
     numbered = any(_NUMBERED_HEADING.match(p.text) for p in paras)
     found: list[FundingSource] = []
     for para in paras:
         body = _MARKER.sub("", para.text, count=1)
         if found and numbered and not _NUMBERED_HEADING.match(para.text):
-            last = found[-1]
-            found[-1] = FundingSource(f"{last.description} {body}", last.span.union(para.span()))
+            found[-1] = FundingSource(f"{found[-1].description} {body}", found[-1].span.union(para.span()))
         else:
             found.append(FundingSource(body, para.span()))
     return found
