@@ -157,7 +157,7 @@ def test_ontology_header(core: Graph) -> None:
     assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in core
     assert core.value(ONTOLOGY_IRI, OWL.versionIRI) == URIRef("https://w3id.org/kehoach/ontology/0.1.0")
     assert core.value(ONTOLOGY_IRI, OWL.versionInfo) == Literal("0.1.0")
-    assert core.value(ONTOLOGY_IRI, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert core.value(ONTOLOGY_IRI, DCTERMS.license) == URIRef("https://w3id.org/kehoach/def/licence/vn-open-data")
     assert core.value(ONTOLOGY_IRI, VANN.preferredNamespacePrefix) == Literal("kh")
     assert core.value(ONTOLOGY_IRI, DCTERMS.created).datatype == URIRef(XSD + "date")
     for prop in (DCTERMS.title, DCTERMS.description):
