@@ -29,6 +29,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from kg.dcat import DCAT_AP_DIR, PREFIXES
+from kg.validate import rdflib_datatypes_kept
 
 SHAPES_DIR = DCAT_AP_DIR / "3.0.1"
 # The split files the DCAT-AP 3.0.1 specification names for validation ("Base", "Range", recommended,
@@ -164,8 +165,9 @@ def _owner(graph: Graph, shape: URIRef | BNode) -> str:
 def findings(data: Graph, run: str) -> list[Finding]:
     """Every SHACL result of ``run`` on ``data`` (which already holds the background)."""
     shape_graph = shapes(run)
-    _, report, _ = shacl_validate(data, shacl_graph=shape_graph, inference="rdfs" if run == "full" else "none",
-                                  advanced=True, allow_warnings=True, do_owl_imports=False)
+    with rdflib_datatypes_kept():
+        _, report, _ = shacl_validate(data, shacl_graph=shape_graph, inference="rdfs" if run == "full" else "none",
+                                      advanced=True, allow_warnings=True, do_owl_imports=False)
     out = []
     top = report.value(predicate=RDF.type, object=SH.ValidationReport, any=False)
     for node in report.objects(top, SH.result):  # nested sh:detail results explain these; not counted

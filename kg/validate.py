@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
+from rdflib.term import _toPythonMapping
 
 from kg.vocab import ontology_graph, shapes_graph
 
@@ -40,10 +43,27 @@ class ValidationReport:
         return [r for r in self.results if r.severity == "Violation"]
 
 
+@contextmanager
+def rdflib_datatypes_kept() -> Iterator[None]:
+    """Undo what owlrl does to rdflib's process-wide lexical-to-Python conversions.
+
+    pySHACL's RDFS/OWL inference runs owlrl, which swaps rdflib's table of datatype conversions for
+    its own and leaves it swapped: afterwards, in the same process, a valid "--11-15"^^xsd:gMonthDay
+    reads as ill-typed. Every pySHACL run of this package goes through here.
+    """
+    saved = dict(_toPythonMapping)
+    try:
+        yield
+    finally:
+        _toPythonMapping.clear()
+        _toPythonMapping.update(saved)
+
+
 def validate(data: Graph) -> ValidationReport:
     """Validate ``data`` against the project's shapes (the ontology supplies the class hierarchy)."""
-    conforms, report, _ = shacl_validate(data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(),
-                                         inference="none", advanced=True, allow_warnings=True)
+    with rdflib_datatypes_kept():
+        conforms, report, _ = shacl_validate(data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(),
+                                             inference="none", advanced=True, allow_warnings=True)
     results: list[Violation] = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
         def one(prop: URIRef, node: object = node) -> str | None:
