@@ -27,11 +27,25 @@ class Unit:
 
 
 def _bare(name: str) -> str:
-    folded = fold(name)
+    """A unit's name without its level word: "Phường Phương Liệt" → "Phương Liệt".
+
+    The level word is compared with its tone marks ("Phương Liệt" keeps its "Phương"), and runs of
+    spaces in the official table ("Phường  Tân Lập") are collapsed.
+
+    >>> _bare("Phường  Tân Lập"), _bare("Phương Liệt"), _bare("Đặc khu Lý Sơn")
+    ('Tân Lập', 'Phương Liệt', 'Lý Sơn')
+    """
+    name = " ".join(name.split())
+    lowered = name.casefold()
     for prefix in _PREFIXES:
-        if folded.startswith(fold(prefix)):
+        if lowered.startswith(prefix):
             return name[len(prefix):]
     return name
+
+
+def _key(name: str) -> str:
+    """Exact lookup key: case and spacing ignored, tone marks kept ("Cẩm Giàng" ≠ "Cẩm Giang")."""
+    return " ".join(name.split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -50,7 +64,8 @@ class Units:
         >>> units().province("thành phố Hải Phòng").code
         '31'
         """
-        return self.provinces.get(fold(_bare(name.strip())))
+        bare = _bare(name)
+        return self.provinces.get(_key(bare)) or self.provinces.get(fold(bare))
 
     def communes_named(self, name: str) -> tuple[Unit, ...]:
         """Every commune or ward called ``name`` (names repeat across provinces).
@@ -58,7 +73,8 @@ class Units:
         >>> [(u.full_name, u.code, u.province_code) for u in units().communes_named("Hà Đông")]
         [('Phường Hà Đông', '9556', '1'), ('Xã Hà Đông', '10882', '31')]
         """
-        return self.communes.get(fold(_bare(name.strip())), ())
+        bare = _bare(name)
+        return self.communes.get(_key(bare)) or self.communes.get(fold(bare), ())
 
 
 @lru_cache(maxsize=1)
@@ -72,11 +88,14 @@ def units() -> Units:
     for item in data:
         level = "thành phố" if "thành phố" in item.get("division_type", "") else "tỉnh"
         province = Unit(str(item["code"]), _bare(item["name"]), item["name"], level)
-        provinces[fold(province.name)] = province
+        provinces[_key(province.name)] = province
+        provinces.setdefault(fold(province.name), province)
         by_code[province.code] = province
         for ward in item.get("wards", []):
             kind = ward.get("division_type", "xã")
             unit = Unit(str(ward["code"]), _bare(ward["name"]), ward["name"], kind, province.code)
-            communes.setdefault(fold(unit.name), []).append(unit)
+            communes.setdefault(_key(unit.name), []).append(unit)
+            if fold(unit.name) != _key(unit.name):
+                communes.setdefault(fold(unit.name), []).append(unit)
             by_code[f"{province.code}/{unit.code}"] = unit
     return Units(provinces, {k: tuple(v) for k, v in communes.items()}, by_code)

@@ -19,7 +19,7 @@ from kg.gazetteer import Gazetteer, Kind, Token, default, tokenize
 from kg.model import AgencyRef, Category, Role
 from kg.slug import fold, modern_tones, slugify
 
-LEVEL_WORDS = ("tỉnh", "thành phố", "xã", "phường", "huyện", "thị xã", "cấp tỉnh", "cấp xã",
+LEVEL_WORDS = ("tỉnh", "thành phố", "xã", "phường", "đặc khu", "huyện", "thị xã", "cấp tỉnh", "cấp xã",
                "cấp thành phố", "cấp huyện")
 QUALIFIERS = ("có liên quan", "liên quan", "khác")
 SEPARATORS = {";", ",", "/", ":", "(", ")", ".", "+", fold("và"), fold("hoặc")}
@@ -255,7 +255,7 @@ class AgencyReader:
             label = f"{label[: -len(' tỉnh')]} {own_level}"  # labels name the province form
         if kind.level == "central":
             scope = "central"
-        elif not self.locality.commune or level in ("xã", "phường"):
+        elif not self.locality.commune or level in ("xã", "phường", "đặc khu"):
             scope = "own"
         elif level in ("tỉnh", "thành phố") or kind.level == "province":
             scope = "province"

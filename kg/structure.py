@@ -72,11 +72,16 @@ def _place_name(text: str) -> str:
 
     >>> _place_name("Đắk Lắk giai đoạn 2026 - 2030")
     'Đắk Lắk'
+    >>> _place_name("1 Bảo Lộc giai đoạn 2026"), _place_name("Bảo Lâm 1 trong giai đoạn 2026")
+    ('1 Bảo Lộc', 'Bảo Lâm 1')
     """
-    words = []
+    words: list[str] = []
     for word in text.split():
         word = word.strip(",.;:()\"“”")
-        if not word or not word[0].isupper() or word.isdigit():
+        if word.isdigit() and len(word) <= 2:  # "phường 1 Bảo Lộc", "xã Bảo Lâm 1" (not a year)
+            words.append(word)
+            continue
+        if not word or not word[0].isupper():
             break
         words.append(word)
     return " ".join(words)
@@ -208,7 +213,12 @@ def resolve_issuer(doc: Document, level: str, name: str, problems: list[Problem]
         chosen = candidates[0]
     elif candidates:
         text = fold(" ".join(doc.lines))
-        scored = sorted(candidates, key=lambda u: -text.count(fold(table.by_code[u.province_code or ""].name)))
+
+        def named(unit: Unit) -> int:  # "tỉnh X" / "thành phố X": not the commune's own name
+            province = fold(table.by_code[unit.province_code or ""].name)
+            return text.count(fold("tỉnh ") + province) + text.count(fold("thành phố ") + province)
+
+        scored = sorted(candidates, key=lambda u: -named(u))
         chosen = scored[0]
         problems.append(Problem(doc.name, None, "ambiguous-unit", f"{len(candidates)} communes are "
                                 f"called '{name}'; chose the one in "
