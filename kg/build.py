@@ -22,6 +22,7 @@ from rdflib import Graph, URIRef
 from kg import oxi
 from kg.errors import InputError, KehoachError
 from kg.extract import read_plan
+from kg.files import swap_folder
 from kg.inference import GraphName, infer
 from kg.iris import DEFAULT_BASE, ONTOLOGY, Iris
 from kg.model import Plan, Problem
@@ -150,7 +151,8 @@ def build(inputs: Iterable[Path | str], out: Path | str, *, base_iri: str = DEFA
     store.bulk_extend(oxi.quads(agencies, iris.agencies_graph()))
     for item in result.plans:
         store.bulk_extend(oxi.quads(item.triples, item.graph))
-    asserted: list[GraphName] = [ox.NamedNode(str(g)) for g in [iris.agencies_graph(), *(p.graph for p in result.plans)]]
+    graphs = [iris.agencies_graph(), *(p.graph for p in result.plans)]
+    asserted: list[GraphName] = [ox.NamedNode(str(g)) for g in graphs]
     result.inferred = infer(store, asserted, ox.NamedNode(str(iris.inferred_graph())))
     result.timings["infer"] = time.perf_counter() - mark
 
@@ -198,7 +200,7 @@ def write_outputs(store: ox.Store, out: Path, result: BuildResult, iris: Iris) -
                 shutil.copyfile(ONTOLOGY_DIR / name, ontology_out / name)
         _ontology_html(ontology_out)
         write_reports(result, staging)
-        _swap(staging, out)
+        swap_folder(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -216,13 +218,3 @@ def _ontology_html(folder: Path) -> None:
     html = OntPub(ontology=str(ONTOLOGY_DIR / "kehoach.ttl")).make_html()
     (folder / "index.html").write_text(html, encoding="utf-8")
 
-
-def _swap(staging: Path, out: Path) -> None:
-    """Replace ``out`` by ``staging`` with two renames (the old folder is removed afterwards)."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{int(time.time() * 1000)}")
-        out.rename(old)
-    staging.rename(out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

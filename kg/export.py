@@ -23,7 +23,6 @@ import os
 import re
 import shutil
 import tempfile
-import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -46,6 +45,7 @@ from kg.dcat import (
 from kg.dcat_check import CatalogueCheck, check
 from kg.errors import KehoachError
 from kg.export_csv import TABLES, TASKS, plan_rows, write_csvw, write_table, write_tables
+from kg.files import swap_folder
 from kg.iris import ONTOLOGY
 from kg.oxi import PREFIXES
 from kg.vocab import ONTOLOGY_DIR
@@ -356,20 +356,10 @@ def export(source: Path | str, out: Path | str, *, base_url: str = DEFAULT_BASE_
         write_checksums(staging)
         for path in staging.rglob("*"):
             os.chmod(path, 0o755 if path.is_dir() else 0o644)
-        _swap(staging, target)
+        swap_folder(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     result.out = target
     return result
 
-
-def _swap(staging: Path, out: Path) -> None:
-    """Replace ``out`` by ``staging`` with two renames (the old folder is removed afterwards)."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{int(time.time() * 1000)}")
-        out.rename(old)
-    staging.rename(out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

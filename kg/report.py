@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kg.files import atomic_write
 from kg.model import Plan, Role
 
 if TYPE_CHECKING:
@@ -133,19 +132,6 @@ def _markdown(data: dict[str, Any]) -> str:
     lines += [f"- {k}: {v:,}" for k, v in data["triples"].items()]
     lines += [f"- inferred by {k}: {v:,}" for k, v in data["inferred_by_rule"].items()]
     return "\n".join(lines) + "\n"
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def write_reports(result: BuildResult, folder: Path) -> None:
