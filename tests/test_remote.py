@@ -1,4 +1,4 @@
-"""Pushing the graph to a remote SPARQL store, and querying it there (kg/remote.py, kehoach push).
+"""Pushing the graph to a remote SPARQL store, and querying it there (kg/push.py, kg/remote.py: kehoach push, remote queries).
 
 The store is a PRIVATE Virtuoso (Debian's virtuoso-opensource, installed by
 .ci/install-virtuoso.sh) started once per session on 127.0.0.1 with free ports, its database in a
@@ -33,22 +33,18 @@ import pytest
 
 from kg.build import build
 from kg.cli import main
+from kg.push import gsp_url, push, read_graphs
 from kg.query import NamedQuery, Param, load_queries, run
 from kg.remote import (
-    ENV_PASSWORD,
-    ENV_USER,
-    RemoteError,
     answer_remote,
     bind,
-    gsp_url,
     iri_token,
     literal_token,
-    push,
-    read_graphs,
     run_remote,
     term_token,
     values_block,
 )
+from kg.remote_http import ENV_PASSWORD, ENV_USER, RemoteError
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "data" / "plans"

@@ -32,7 +32,8 @@ from SPARQLWrapper import GET, JSON, POST, SPARQLWrapper
 
 from kg.build import build
 from kg.cli import main
-from kg.serve import SparqlServer, named_queries, page_html
+from kg.serve import SparqlServer
+from kg.serve_description import named_queries, page_html
 
 PLANS = Path(__file__).resolve().parent.parent / "data" / "plans"  # as in conftest (runs under plain pytest too)
 
@@ -289,7 +290,7 @@ def test_workers_cannot_open_network_sockets(server: SparqlServer) -> None:
         service = (f"import pyoxigraph as ox\ntry:\n list(ox.Store().query('SELECT * WHERE {{ SERVICE "
                    f"<http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}'))\nexcept Exception as e: print(e)\n")
         assert _connections_while(service, listener) == 1  # the control: Oxigraph's SERVICE does connect
-        sandboxed = "from kg.serve import block_network\nassert block_network()\n" + service
+        sandboxed = "from kg.serve_workers import block_network\nassert block_network()\n" + service
         assert _connections_while(sandboxed, listener) == 0
 
 

@@ -1,7 +1,7 @@
 """``kehoach push``: load the built graphs into a remote SPARQL 1.1 store (Graph Store Protocol PUT).
 
-Credentials come only from the environment (KEHOACH_REMOTE_USER, KEHOACH_REMOTE_PASSWORD); see
-:mod:`kg.remote`.
+The push itself is :func:`kg.push.push`. Credentials come only from the environment
+(KEHOACH_REMOTE_USER, KEHOACH_REMOTE_PASSWORD); see :mod:`kg.remote_http`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from kg.remote import DEFAULT_TIMEOUT, ENV_PASSWORD, ENV_USER, GraphPush, push
+from kg.push import GraphPush, push
+from kg.remote_http import DEFAULT_TIMEOUT, ENV_PASSWORD, ENV_USER
 
 EXIT_OK, EXIT_ERROR = 0, 2
 EPILOG = (f"credentials: only from the environment, {ENV_USER} and {ENV_PASSWORD} (digest or basic, "

@@ -1,6 +1,6 @@
 """``kehoach serve``: a read-only SPARQL 1.1 endpoint and a query page over the built store.
 
-See :mod:`kg.serve` for the paths, status codes and limits.
+See :mod:`kg.serve` for the paths and status codes, :mod:`kg.serve_workers` for the limits.
 """
 
 from __future__ import annotations
