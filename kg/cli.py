@@ -31,7 +31,7 @@ def _build(args: argparse.Namespace) -> int:
         print(f"kehoach: {problem}", file=sys.stderr)
 
     inputs = args.inputs or [DEFAULT_PLANS]
-    result = build(inputs, args.out, base_iri=args.base_iri, check=not args.no_validate,
+    result = build(inputs, args.out, base_iri=args.base_iri, check=not args.no_validate, jobs=args.jobs,
                    progress=not args.quiet and sys.stderr.isatty(), on_problem=tell)
     for item in result.plans:
         for problem in item.plan.problems:
@@ -44,6 +44,9 @@ def _build(args: argparse.Namespace) -> int:
         print(f"built {totals['plans']} plan(s) ({tasks} tasks, {duties} duties) into {result.out}; "
               f"{result.counts.get('quads', 0):,} quads; {totals['failed']} file(s) could not be read; "
               f"{result.timings.get('total', 0):.1f} s")
+        if result.validation_runs:
+            runs = result.validation_runs
+            print(f"SHACL: {runs['validated']} unit(s) validated, {runs['reused']} unchanged since the last build")
     if result.validation is not None and result.validation.violations:
         for violation in result.validation.violations[:50]:
             print(f"kehoach: SHACL {violation}", file=sys.stderr)
@@ -71,6 +74,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--base-iri", default="https://w3id.org/kehoach/id/",
                        help="base of instance IRIs (default: https://w3id.org/kehoach/id/)")
     build.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
+    build.add_argument("--jobs", type=int, default=None, metavar="N",
+                       help="SHACL validation worker processes (default: one per CPU); plans whose graph "
+                       "did not change since the last build into --out are not validated again")
     build.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     build.set_defaults(run=_build)
     for name in COMMANDS:

@@ -62,6 +62,10 @@ def _key(quad: ox.Quad) -> tuple[str, str, str, str]:
     return (str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object))
 
 
+def _prefixes(fmt: ox.RdfFormat) -> dict[str, str] | None:
+    return None if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS) else PREFIXES
+
+
 def write(items: Iterable[ox.Quad], path: Path, fmt: ox.RdfFormat, *, dataset: bool = False) -> int:
     """Serialise sorted quads (``dataset``) or their triples to ``path``; return the count written."""
     ordered = sorted(set(items), key=_key)
@@ -71,6 +75,5 @@ def write(items: Iterable[ox.Quad], path: Path, fmt: ox.RdfFormat, *, dataset: b
         unique = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in ordered},
                         key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
         data = unique
-    prefixes = None if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS) else PREFIXES
-    ox.serialize(data, str(path), fmt, prefixes=prefixes)
+    ox.serialize(data, str(path), fmt, prefixes=_prefixes(fmt))
     return len(data)

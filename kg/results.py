@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import textwrap
 import unicodedata
 from collections.abc import Mapping
@@ -135,6 +136,11 @@ def _widths(natural: list[int], available: int, floor: list[int] | None = None,
     return sizes
 
 
+def _camel_words(name: str) -> list[str]:
+    """The words of a variable name: "leadDuties" → ["lead", "Duties"], "unit_name" → ["unit_name"]."""
+    return re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[^A-Z]+", name) or [name]
+
+
 def to_table(result: QueryResult, *, width: int = 100, prefixes: Mapping[str, str] = SHORT_PREFIXES) -> bytes:
     """A fixed-width text table; long values wrap within ``width`` columns (the text is NFC, so one
     code point is one column).
@@ -156,9 +162,11 @@ def to_table(result: QueryResult, *, width: int = 100, prefixes: Mapping[str, st
     cells = [[display(term, prefixes) for term in row] for row in result.rows]
     right = [bool(result.rows) and all(_numeric(row[i]) or row[i] is None for row in result.rows)
              for i in range(len(headers))]
-    content = [max([len(row[i]) for row in cells] or [0]) for i in range(len(headers))]
+    spaced = [" ".join(_camel_words(h)) for h in headers]  # "leadTasks" may wrap as "lead" / "Tasks"
+    head_words = [max(len(w) for w in s.split()) for s in spaced]
+    content = [max([len(row[i]) for row in cells] + [head_words[i]]) for i in range(len(headers))]
     natural = [max(len(h), c) for h, c in zip(headers, content, strict=True)]
-    words = [max([len(w) for row in cells for w in row[i].split()] or [0]) for i in range(len(headers))]
+    words = [max([len(w) for row in cells for w in row[i].split()] + [head_words[i]]) for i in range(len(headers))]
     typical = [sum(len(row[i]) for row in cells) / len(cells) if cells else len(h) for i, h in enumerate(headers)]
     available = max(width - len(GAP) * (len(headers) - 1), len(headers) * MIN_COLUMN)
     sizes = _widths(natural, available, words, typical, content)
@@ -179,7 +187,7 @@ def to_table(result: QueryResult, *, width: int = 100, prefixes: Mapping[str, st
             out.append(GAP.join(fields).rstrip())
         return out
 
-    head = lines(headers)
+    head = lines([h if len(h) <= size else s for h, s, size in zip(headers, spaced, sizes, strict=True)])
     body = [lines(row) for row in cells]
     rule = "-+-".join("-" * size for size in sizes)
     out = [*notes, *head, rule]

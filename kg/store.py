@@ -7,8 +7,6 @@ readers query the union of them.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,17 +14,6 @@ import pyoxigraph as ox
 from kg.errors import KehoachError
 
 STORE_DIR = "store"
-
-
-def write_store(folder: Path, quads: Iterable[ox.Quad]) -> int:
-    """Create the on-disk store in ``folder`` (a new, empty folder) holding ``quads``."""
-    store = ox.Store(str(folder))
-    store.bulk_extend(quads)
-    store.flush()
-    count = len(store)
-    del store
-    gc.collect()  # the store is closed when its object is freed: before the folder is renamed
-    return count
 
 
 def open_store(out: Path | str) -> ox.Store:

@@ -59,6 +59,11 @@ def test_serialisations_hold_the_same_graph(built: tuple[BuildResult, Path], dat
     jsonld = Graph().parse(out / "graph.jsonld", format="json-ld")
     assert len(turtle) == len(ntriples) == len(jsonld) > 20_000
     assert set(turtle) == set(ntriples)
+    # each triple once in graph.nt, though three documents are described in two plans' graphs each
+    lines = (out / "graph.nt").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(set(lines)) == len(ntriples) == built[0].counts["asserted"]
+    trig = (out / "graph.trig").read_text(encoding="utf-8")
+    assert trig.count(f"<{ID}graph/inferred> {{") == 1  # one block per graph, though written plan by plan
 
 
 def test_named_graphs(dataset: Dataset) -> None:
@@ -191,3 +196,62 @@ def test_report_lists_counts(built: tuple[BuildResult, Path]) -> None:
         "2025-01-24": ["000_0c043c4c9b36a6c9.txt"], "2025-02-24": ["002_c1ec5b988e959e40.txt"]}}]
     assert "| 004_8cf9ffac5170058b.txt | Ủy ban nhân dân thành phố Đồng Nai |" in \
         (built[1] / "report.md").read_text(encoding="utf-8")
+
+
+# --- the build at scale: validation and inference one plan at a time give the whole graph's answer ---
+
+def test_validation_by_plan_equals_validating_the_whole_graph(built: tuple[BuildResult, Path]) -> None:
+    """The build validates each plan with what it names, plus the documents as one unit: the union of
+    their results must be what pySHACL says of the whole asserted graph (graph.nt) at once."""
+    from kg.validate import validate
+
+    result, out = built
+    whole = validate(Graph().parse(out / "graph.nt", format="nt"))
+    assert result.validation is not None
+    assert result.validation.results == whole.results
+    # the one finding of the sample is cross-plan: 59-NQ/TW cited with two dates by two plans
+    assert [(r.severity, r.focus, r.shape.rsplit("#")[-1]) for r in whole.results] == [
+        ("Warning", ID + "doc/59-nq-tw-2025", "LegalDocument-issuedOnce")]
+
+
+def test_inference_by_plan_equals_inference_over_all_graphs(built: tuple[BuildResult, Path]) -> None:
+    import pyoxigraph as ox
+
+    from kg.inference import infer
+
+    _, out = built
+    built_store = ox.Store.read_only(str(out / "store"))
+    inferred = ox.NamedNode(ID + "graph/inferred")
+    asserted = [g for g in built_store.named_graphs()
+                if g != inferred and (g.value.startswith(ID + "graph/plan/") or g.value == ID + "graph/agencies")]
+    fresh = ox.Store()
+    fresh.bulk_extend(q for g in asserted for q in built_store.quads_for_pattern(None, None, None, g))
+    counts = infer(fresh, asserted, inferred)
+    expected = {q.triple for q in fresh.quads_for_pattern(None, None, None, inferred)}
+    assert {q.triple for q in built_store.quads_for_pattern(None, None, None, inferred)} == expected
+    assert sum(counts.values()) == len(expected) == json.loads((out / "report.json").read_text())["triples"]["inferred"]
+
+
+def test_validation_results_are_reused_for_unchanged_plans(tmp_path: Path) -> None:
+    """A second build re-validates only what changed: here one plan of two, after an edit to one line."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for name in ("000_0c043c4c9b36a6c9.txt", "001_ba4465155a5df616.txt"):
+        (plans / name).write_bytes((PLANS / name).read_bytes())
+    out = tmp_path / "out"
+    first = build([plans], out, jobs=1)
+    assert first.validation_runs == {"validated": 3, "reused": 0}  # two plans and the documents
+    again = build([plans], out, jobs=1)
+    assert again.validation_runs == {"validated": 0, "reused": 3}
+    assert again.validation is not None and first.validation is not None
+    assert again.validation.results == first.validation.results
+    edited = plans / "001_ba4465155a5df616.txt"
+    text = edited.read_text(encoding="utf-8")
+    assert "Sở Nội vụ" in text
+    edited.write_text(text.replace("Sở Nội vụ", "Sở Tài chính", 1), encoding="utf-8")
+    third = build([plans], out, jobs=1)
+    assert third.validation_runs["reused"] == 2 and third.validation_runs["validated"] == 1
+    (out / "validation-cache.json").write_text("{not json", encoding="utf-8")
+    damaged = build([plans], out, jobs=1)  # a damaged cache costs time, never correctness
+    assert damaged.validation_runs == {"validated": 3, "reused": 0}
+    assert damaged.validation is not None and damaged.validation.results == third.validation.results

@@ -28,7 +28,7 @@ NAMES = sorted(p.name for p in CASES.iterdir() if (p / "input.txt").exists())
 def actual_graph(case: Path) -> Graph:
     results, agencies, _ = to_rdf([read_plan(case / "input.txt")], Iris())
     graph = Graph()
-    for triple in results[0].triples + agencies:
+    for triple in results[0][1] + agencies:
         graph.add(triple)
     return graph
 

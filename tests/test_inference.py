@@ -34,7 +34,7 @@ def both() -> tuple[Graph, Graph]:
     iris = Iris()
     results, agencies, _ = to_rdf([read_plan(CASE)], iris)
     asserted = Graph()
-    for triple in agencies + results[0].triples:
+    for triple in agencies + results[0][1]:
         asserted.add(triple)
 
     closure = Dataset()
