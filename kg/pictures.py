@@ -16,6 +16,8 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from kg import corpus as kc
+from kg import layout
 from kg import network as kn
 
 if TYPE_CHECKING:
@@ -33,18 +35,18 @@ def _size(attrs: dict) -> float:
     return 30.0 + 18.0 * led ** 0.9
 
 
-def draw_view(view: View, corpus: kn.Corpus, folder: Path) -> list[Path]:
+def draw_view(view: View, corpus: kc.Corpus, folder: Path) -> list[Path]:
     """Draw ``view`` into ``folder``/{key}.png and .svg; return the two paths."""
     from kg.views import COLOURS, DUTIES, EDGE_COLOURS, RELATION, _category
 
     graph = view.graph
-    pos = kn.positions(graph, scale=1.0)
+    pos = layout.positions(graph, scale=1.0)
     with rc_context(RC):
         figure = Figure(figsize=(13, 10), dpi=120)
         axes = figure.add_axes((0.01, 0.07, 0.72, 0.84))
         axes.set_axis_off()
         big = graph.number_of_nodes() > 300
-        for kind in (kn.CITES, kn.CO_LEAD, kn.GUIDING, kn.LEAD_COLEAD, kn.IMPLEMENTS, kn.LEAD, kn.JOINT_LEAD):
+        for kind in (kn.CITES, kc.CO_LEAD, kc.GUIDING, kc.LEAD_COLEAD, kn.IMPLEMENTS, kc.LEAD, kc.JOINT_LEAD):
             for prose in (False, True):
                 segments, widths = [], []
                 for a, b, data in graph.edges(data=True):
@@ -53,7 +55,7 @@ def draw_view(view: View, corpus: kn.Corpus, folder: Path) -> list[Path]:
                         segments.append((pos[a], pos[b]))
                         widths.append(0.4 + 0.5 * min(data.get("weight", 1), 12) ** 0.7)
                 if segments:
-                    dashed = prose or kind in (kn.CITES, kn.GUIDING)
+                    dashed = prose or kind in (kn.CITES, kc.GUIDING)
                     axes.add_collection(LineCollection(
                         segments, colors=EDGE_COLOURS[kind], linewidths=widths, alpha=0.35 if big else 0.55,
                         linestyles="--" if dashed else "-", zorder=1))
@@ -83,12 +85,12 @@ def draw_view(view: View, corpus: kn.Corpus, folder: Path) -> list[Path]:
             handles.append(Line2D([], [], marker="o", linestyle="", markersize=9, label=label,
                                   markerfacecolor=COLOURS.get(category, COLOURS["other"]), markeredgecolor="#334155"))
         kinds = {d["type"] for _, _, d in graph.edges(data=True)}
-        for kind in (kn.LEAD_COLEAD, kn.JOINT_LEAD, kn.LEAD, kn.CO_LEAD, kn.GUIDING, kn.IMPLEMENTS, kn.CITES):
+        for kind in (kc.LEAD_COLEAD, kc.JOINT_LEAD, kc.LEAD, kc.CO_LEAD, kc.GUIDING, kn.IMPLEMENTS, kn.CITES):
             if kind in kinds:
                 handles.append(Line2D([], [], color=EDGE_COLOURS[kind], linewidth=2.5, label=RELATION[kind],
-                                      linestyle="--" if kind in (kn.CITES, kn.GUIDING) else "-"))
+                                      linestyle="--" if kind in (kn.CITES, kc.GUIDING) else "-"))
         if any(d.get("duties") and not d.get("tasks") for _, _, d in graph.edges(data=True)):
-            handles.append(Line2D([], [], color=EDGE_COLOURS[kn.LEAD_COLEAD], linewidth=2.5, linestyle="--",
+            handles.append(Line2D([], [], color=EDGE_COLOURS[kc.LEAD_COLEAD], linewidth=2.5, linestyle="--",
                                   label=f"chỉ có trong {DUTIES}"))
         legend = figure.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.745, 0.9), fontsize=9,
                                frameon=False, title="Chú giải", title_fontsize=10, alignment="left")

@@ -19,20 +19,15 @@ by hash. A page makes no request. Names are data: they reach the page as JSON (e
 
 from __future__ import annotations
 
-import base64
 import functools
-import hashlib
 import html
-import json
 import math
 import os
-import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
@@ -41,13 +36,20 @@ import networkx as nx
 import pyoxigraph as ox
 from pyvis.network import Network
 
+from kg import corpus as kc
+from kg import layout
+from kg import metrics as km
 from kg import network as kn
 from kg.errors import KehoachError
 from kg.slug import slugify
 from kg.store import open_store
 from kg.views_assets import CSS, PAGE_JS, SORT_JS
+from kg.views_html import check_self_contained, content_security_policy, json_script, strip_external
 
 PHYSICS_LIMIT = 300  # above this many nodes: no physics in the browser, positions computed here
+COMMUNE_PAGES = 100  # level "auto": above this many commune plans, only province plans get a page each
+PICTURE_LIMIT = 60  # level "auto": above this many views, pictures of the overviews and province plans only
+LEVELS = ("auto", "all", "province")
 VIEWS_DIR = "views"
 PICTURES_DIR = "pictures"
 COLOURS = {  # node colour = agency category (Okabe-Ito, readable by colour-blind people)
@@ -56,10 +58,10 @@ COLOURS = {  # node colour = agency category (Okabe-Ito, readable by colour-blin
     "people-committee": "#56B4E9", "press": "#F0E442", "other": "#8C6D4F",
     "task": "#D9DEE5", "plan": "#1F5FA8", "document": "#F2C14E",
 }
-EDGE_COLOURS = {kn.LEAD_COLEAD: "#6F7F92", kn.JOINT_LEAD: "#7B3294", kn.LEAD: "#1D2733", kn.CO_LEAD: "#8A97A8",
-                kn.GUIDING: "#B07A00", kn.IMPLEMENTS: "#1F5FA8", kn.CITES: "#A8B3C0"}
-RELATION = {kn.LEAD_COLEAD: "chủ trì → phối hợp", kn.JOINT_LEAD: "cùng chủ trì", kn.LEAD: "chủ trì",
-            kn.CO_LEAD: "phối hợp", kn.GUIDING: "hướng dẫn", kn.IMPLEMENTS: "thực hiện", kn.CITES: "trích dẫn"}
+EDGE_COLOURS = {kc.LEAD_COLEAD: "#6F7F92", kc.JOINT_LEAD: "#7B3294", kc.LEAD: "#1D2733", kc.CO_LEAD: "#8A97A8",
+                kc.GUIDING: "#B07A00", kn.IMPLEMENTS: "#1F5FA8", kn.CITES: "#A8B3C0"}
+RELATION = {kc.LEAD_COLEAD: "chủ trì → phối hợp", kc.JOINT_LEAD: "cùng chủ trì", kc.LEAD: "chủ trì",
+            kc.CO_LEAD: "phối hợp", kc.GUIDING: "hướng dẫn", kn.IMPLEMENTS: "thực hiện", kn.CITES: "trích dẫn"}
 EXTRA_LABELS = {"task": "Nhiệm vụ", "plan": "Kế hoạch", "document": "Văn bản"}
 CATEGORY_LABELS = {  # as in ontology/schemes/agency-categories.ttl; the store's labels win when it has them
     "department": "Sở, ngành cấp tỉnh", "police-military": "Công an, quân sự",
@@ -67,6 +69,7 @@ CATEGORY_LABELS = {  # as in ontology/schemes/agency-categories.ttl; the store's
     "commune-body": "Cơ quan cấp xã", "central-body": "Cơ quan trung ương", "collective": "Nhóm cơ quan nêu chung",
     "people-committee": "Ủy ban nhân dân", "press": "Báo chí, phát thanh, truyền hình", "other": "Khác"}
 DUTIES = "phần Tổ chức thực hiện"
+OPEN_ROWS = 2000  # the index's table of every agency of every plan starts closed above this many rows
 GENERATOR = "kehoach-kg views"  # in index.html: a folder holding it may be replaced by the next run
 
 
@@ -79,10 +82,10 @@ class View:
     title: str
     subtitle: str
     graph: nx.Graph
-    plans: list[kn.PlanInfo]
+    plans: list[kc.PlanInfo]
     date: str
-    metrics: kn.NetworkMetrics | None = None
-    agencies: list[kn.AgencyMetrics] = field(default_factory=list)
+    metrics: km.NetworkMetrics | None = None
+    agencies: list[km.AgencyMetrics] = field(default_factory=list)
 
     @property
     def file(self) -> str:
@@ -98,32 +101,49 @@ class ViewsResult:
     pages: list[Path] = field(default_factory=list)
     pictures: list[Path] = field(default_factory=list)
     skipped_kinds: int = 0  # kinds met in one plan only: no comparison page
+    level: str = "all"  # the level written: "all" or "province" (see resolve_level)
     timings: dict[str, float] = field(default_factory=dict)
 
 
 # --- which views ---------------------------------------------------------------------------------------
 
-def build_views(store: ox.Store, corpus: kn.Corpus, *, level: str = "all") -> tuple[list[View], int]:
+def resolve_level(corpus: kc.Corpus, level: str = "auto") -> str:
+    """"all" or "province": ``level`` "auto" is "all" up to :data:`COMMUNE_PAGES` commune plans and
+    "province" above (a country has 3,321 communes: a page each would be 1.6 GB of pages, each carrying
+    its own copy of vis-network, for networks of a dozen bodies; they stay in the kinds overview and
+    the hierarchy, and ``--level all`` still writes them)."""
+    if level not in LEVELS:
+        raise KehoachError(f"--level must be one of {', '.join(LEVELS)}, not {level!r}")
+    if level != "auto":
+        return level
+    communes = sum(1 for p in corpus.plans.values() if p.level not in kc.PROVINCE_LEVELS)
+    return "all" if communes <= COMMUNE_PAGES else "province"
+
+
+def build_views(store: ox.Store, corpus: kc.Corpus, *, level: str = "auto",
+                goal_tasks: dict[int, list[dict[str, str]]] | None = None,
+                references: list[dict[str, str]] | None = None) -> tuple[list[View], int]:
     """Every view of the corpus. ``level`` "province" gives a page of its own only to province plans
     (tỉnh / thành phố) and compares kinds over them only; commune plans still count in the kinds
-    overview and the hierarchy. Returns the views and the number of kinds met in fewer than two of the
-    compared plans (no comparison page for them)."""
-    if level not in ("all", "province"):
-        raise KehoachError(f"--level must be 'all' or 'province', not {level!r}")
-    chosen = [p for p in corpus.plans.values() if level == "all" or p.level in ("tỉnh", "thành phố", "")]
+    overview and the hierarchy; "auto" chooses (:func:`resolve_level`). Returns the views and the
+    number of kinds met in fewer than two of the compared plans (no comparison page for them).
+    ``goal_tasks`` and ``references`` (:mod:`kg.corpus`) are read from ``store`` when not given."""
+    level = resolve_level(corpus, level)
+    chosen = [p for p in corpus.plans.values() if level == "all" or p.level in kc.PROVINCE_LEVELS]
+    goal_tasks = goal_tasks if goal_tasks is not None else kc.load_goal_tasks(store)
     views = []
     for plan in chosen:
         graph = kn.plan_network(corpus, plan.iri)
-        agencies = kn.agency_metrics(graph)
+        agencies = km.agency_metrics(graph)
         views.append(View(f"plan-{plan.key}", "plan", f"Phối hợp giữa các cơ quan — {plan.label}",
-                          plan.title, graph, [plan], plan.date, kn.network_metrics(graph, plan, agencies), agencies))
+                          plan.title, graph, [plan], plan.date, km.network_metrics(graph, plan, agencies), agencies))
     kinds = kn.kind_network(corpus)
-    agencies = kn.agency_metrics(kinds)
+    agencies = km.agency_metrics(kinds)
     dropped = kinds.graph.get("dropped", 0)
     views.append(View("kinds", "kinds", "Phối hợp theo loại cơ quan, mọi kế hoạch",
                       "Mỗi nút là một loại cơ quan (mọi \"Sở Y tế\" là một nút); chọn một kế hoạch để so sánh."
                       + (f" {dropped} cơ quan chưa xác định được loại không có trong sơ đồ." if dropped else ""),
-                      kinds, chosen, corpus.date, kn.network_metrics(kinds, None, agencies), agencies))
+                      kinds, chosen, corpus.date, km.network_metrics(kinds, None, agencies), agencies))
     compared = {p.iri for p in chosen}
     plans_of_kind: dict[str, set[str]] = {}
     for role in corpus.roles:
@@ -141,13 +161,15 @@ def build_views(store: ox.Store, corpus: kn.Corpus, *, level: str = "all") -> tu
         views.append(View(_kind_key(kind), "kind", f"{names[kind]} ở các kế hoạch",
                           f"{names[kind]} của từng tỉnh, thành phố{'' if level == 'province' else ', xã'} và các cơ "
                           "quan phối hợp với nó (gộp theo loại); chọn một kế hoạch để xem riêng.", graph, plans,
-                          kn.latest_date(plans), agencies=kn.agency_metrics(graph)))
-    for number in kn.GOAL_NUMBERS:
-        graph = kn.goal_network(store, number, corpus)
+                          kc.latest_date(plans), agencies=km.agency_metrics(graph)))
+    for number in kc.GOAL_NUMBERS:
+        graph = kn.goal_network(store, number, corpus, goal_tasks=goal_tasks)
         plans = [corpus.plans[p] for p in sorted({p for _, d in graph.nodes(data=True) for p in d["plans"]})]
         views.append(View(f"goal-{number}", "goal", f"Mục tiêu chiến lược {number}: nhiệm vụ và cơ quan",
-                          corpus.goals.get(number, ""), graph, plans, kn.latest_date(plans)))
-    graph = kn.hierarchy(store, corpus)
+                          corpus.goals.get(number, ""), graph, plans, kc.latest_date(plans)))
+    graph = kn.hierarchy(store, corpus, references=references)
+    if level == "province":  # a country's 3,321 commune plans: one node per province plan they carry out
+        graph = kn.group_commune_plans(graph, corpus)
     views.append(View("hierarchy", "hierarchy", "Hệ thống kế hoạch và văn bản được thực hiện",
                       "Kế hoạch xã → kế hoạch tỉnh, thành phố → quyết định của Thủ tướng (mũi tên đậm: thực hiện; "
                       "nét mảnh: trích dẫn).", graph, chosen, corpus.date))
@@ -177,7 +199,7 @@ def _count(tasks: int, duties: int) -> str:
     return ", ".join(parts) or "0"
 
 
-def _category(corpus: kn.Corpus, category: str) -> str:
+def _category(corpus: kc.Corpus, category: str) -> str:
     """The Vietnamese name of an agency category (or of a task / plan / document node)."""
     return corpus.categories.get(category) or CATEGORY_LABELS.get(category) or EXTRA_LABELS.get(category, category)
 
@@ -187,7 +209,7 @@ def _goals_text(goals: Iterable[int]) -> str:
     return f"Mục tiêu chiến lược: {', '.join(map(str, goals))}" if goals else ""
 
 
-def _node_tip(view: View, node: str, attrs: dict, metric: kn.AgencyMetrics | None, corpus: kn.Corpus) -> str:
+def _node_tip(view: View, node: str, attrs: dict, metric: km.AgencyMetrics | None, corpus: kc.Corpus) -> str:
     kind = attrs.get("kind")
     if kind == "task":
         plan = corpus.plans.get(attrs["plan"])
@@ -218,14 +240,14 @@ def _node_tip(view: View, node: str, attrs: dict, metric: kn.AgencyMetrics | Non
     return "\n".join(lines + ([goals] if goals else []))
 
 
-def _edge_tip(graph: nx.Graph, a: str, b: str, data: dict, corpus: kn.Corpus) -> str:
+def _edge_tip(graph: nx.Graph, a: str, b: str, data: dict, corpus: kc.Corpus) -> str:
     kind = data["type"]
     names = graph.nodes[a]["label"], graph.nodes[b]["label"]
     if kind in (kn.IMPLEMENTS, kn.CITES):
         return f"{names[0]} {RELATION[kind]} {names[1]}"
-    if kind in (kn.LEAD, kn.CO_LEAD, kn.GUIDING):
+    if kind in (kc.LEAD, kc.CO_LEAD, kc.GUIDING):
         return f"{names[0]}: {RELATION[kind]} nhiệm vụ {graph.nodes[b].get('code', '')}"
-    arrow = "→" if kind == kn.LEAD_COLEAD else "+"
+    arrow = "→" if kind == kc.LEAD_COLEAD else "+"
     lines = [f"{names[0]} {arrow} {names[1]}",
              f"{RELATION[kind].capitalize()}: {data['weight']} nhiệm vụ chung"
              + (f" ({data['duties']} trong {DUTIES})" if data["duties"] else "")]
@@ -238,7 +260,7 @@ def _edge_tip(graph: nx.Graph, a: str, b: str, data: dict, corpus: kn.Corpus) ->
 
 # --- pyvis rendering -----------------------------------------------------------------------------------
 
-def _vis_data(view: View, corpus: kn.Corpus, pos: dict[str, tuple[float, float]]) -> tuple[list[dict], list[dict]]:
+def _vis_data(view: View, corpus: kc.Corpus, pos: dict[str, tuple[float, float]]) -> tuple[list[dict], list[dict]]:
     """The vis-network node and edge dicts, appended to pyvis's lists directly (its add_edge is
     quadratic); tooltips as ``tip`` (see module docstring of :mod:`kg.views_assets`)."""
     metric = {m.node: m for m in view.agencies}
@@ -273,8 +295,8 @@ def _vis_data(view: View, corpus: kn.Corpus, pos: dict[str, tuple[float, float]]
         edges.append({
             "id": index, "from": a, "to": b, "value": data.get("weight", 1), "relation": RELATION[kind],
             "tip": _edge_tip(view.graph, a, b, data, corpus),
-            "arrows": "to" if kind in (kn.LEAD_COLEAD, kn.IMPLEMENTS, kn.CITES) else "",
-            "dashes": only_duties or kind in (kn.CITES, kn.GUIDING),
+            "arrows": "to" if kind in (kc.LEAD_COLEAD, kn.IMPLEMENTS, kn.CITES) else "",
+            "dashes": only_duties or kind in (kn.CITES, kc.GUIDING),
             "color": {"color": EDGE_COLOURS[kind], "opacity": 0.55 if big else 0.8, "highlight": "#FFB000"},
             "goals": list(data.get("goals", ())), "plans": dict(data.get("plans", {})),
             "tasks": data.get("tasks", 0), "duties": data.get("duties", 0)})
@@ -297,7 +319,7 @@ def _options(view: View, physics: bool) -> dict:
                     "stabilization": {"enabled": physics, "iterations": 300, "fit": True}},
         "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
                         "multiselect": True},
-        "layout": {"randomSeed": kn.SEED, "improvedLayout": False},
+        "layout": {"randomSeed": km.SEED, "improvedLayout": False},
     }
 
 
@@ -311,81 +333,7 @@ def _template_env(folder: str) -> jinja2.Environment:
     return env
 
 
-class _Elements(HTMLParser):
-    """Offsets of every element in a page: (tag, attrs, start, end of start tag, start of end tag, end)."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.text = text
-        self.lines = [0] + [m.end() for m in re.finditer("\n", text)]  # getpos() counts "\n" only
-        self.found: list[list] = []
-        self.open: list[list] = []
-        self.feed(text)
-        self.close()
-
-    def _offset(self) -> int:
-        line, column = self.getpos()
-        return self.lines[line - 1] + column
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        start = self._offset()
-        entry = [tag, dict(attrs), start, start + len(self.get_starttag_text() or ""), None, None]
-        self.found.append(entry)
-        if tag not in ("meta", "link", "br", "img", "input", "hr"):
-            self.open.append(entry)
-
-    def handle_endtag(self, tag: str) -> None:
-        start = self._offset()
-        for entry in reversed(self.open):
-            if entry[0] == tag:
-                entry[4], entry[5] = start, self.text.index(">", start) + 1
-                self.open.remove(entry)
-                break
-
-
-def _strip_external(page: str) -> str:
-    """Remove <link> tags, <script src> elements and pyvis's empty heading (<center><h1></h1></center>)."""
-    cuts = []
-    for tag, attrs, start, start_end, _, end in _Elements(page).found:
-        if tag == "link":
-            cuts.append((start, start_end))
-        elif (tag == "script" and "src" in attrs or tag == "center") and end is not None:
-            cuts.append((start, end))
-    for start, end in sorted(cuts, reverse=True):
-        page = page[:start] + page[end:]
-    return page
-
-
-def check_self_contained(page: str) -> None:
-    """Raise when a page could make a request: a <link>, a <script src>, or a src/href/action/srcset that
-    is not a fragment, a data: URI or a relative file name."""
-    for tag, attrs, *_ in _Elements(page).found:
-        if tag == "link" or (tag == "script" and "src" in attrs):
-            raise KehoachError(f"internal error: the page still loads <{tag} {attrs}>")
-        for name in ("src", "href", "action", "srcset", "poster", "background"):
-            value = (attrs.get(name) or "").strip().lower()
-            if value and (":" in value.split("/", 1)[0] and not value.startswith("data:") or value.startswith("//")):
-                raise KehoachError(f"internal error: <{tag} {name}={value!r}> points elsewhere")
-
-
-def _csp(page: str) -> str:
-    """A Content-Security-Policy for ``page``: nothing from elsewhere, only its own inline scripts."""
-    hashes = []
-    for tag, attrs, _, start_end, end_start, _ in _Elements(page).found:
-        if tag == "script" and attrs.get("type") in (None, "text/javascript") and end_start is not None:
-            digest = hashlib.sha256(page[start_end:end_start].encode("utf-8")).digest()
-            hashes.append(f"'sha256-{base64.b64encode(digest).decode('ascii')}'")
-    return ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
-            f"script-src {' '.join(sorted(set(hashes)))}; base-uri 'none'; form-action 'none'")
-
-
-def _json_script(data: object) -> str:
-    """JSON safe inside <script type="application/json"> (no "</script>", no HTML comment)."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-
-
-def _legend(view: View, corpus: kn.Corpus) -> str:
+def _legend(view: View, corpus: kc.Corpus) -> str:
     present = sorted({d.get("category") or "other" for _, d in view.graph.nodes(data=True)},
                      key=lambda c: list(COLOURS).index(c) if c in COLOURS else 99)
     items = []
@@ -395,10 +343,10 @@ def _legend(view: View, corpus: kn.Corpus) -> str:
         items.append(f'<li><span class="{shape}" style="background:{COLOURS.get(category, COLOURS["other"])}"></span>'
                      f"{html.escape(label)}</li>")
     kinds = {d["type"] for _, _, d in view.graph.edges(data=True)}
-    for kind in (kn.LEAD_COLEAD, kn.JOINT_LEAD, kn.LEAD, kn.CO_LEAD, kn.GUIDING, kn.IMPLEMENTS, kn.CITES):
+    for kind in (kc.LEAD_COLEAD, kc.JOINT_LEAD, kc.LEAD, kc.CO_LEAD, kc.GUIDING, kn.IMPLEMENTS, kn.CITES):
         if kind in kinds:
-            dash = ' stroke-dasharray="4 3"' if kind in (kn.CITES, kn.GUIDING) else ""
-            arrow = "→ " if kind in (kn.LEAD_COLEAD, kn.IMPLEMENTS, kn.CITES) else ""
+            dash = ' stroke-dasharray="4 3"' if kind in (kn.CITES, kc.GUIDING) else ""
+            arrow = "→ " if kind in (kc.LEAD_COLEAD, kn.IMPLEMENTS, kn.CITES) else ""
             items.append(f'<li><svg width="30" height="10" aria-hidden="true"><line x1="1" y1="5" x2="29" y2="5" '
                          f'stroke="{EDGE_COLOURS[kind]}" stroke-width="3"{dash}/></svg>{arrow}{RELATION[kind]}</li>')
     if any(d.get("duties") and not d.get("tasks") for _, _, d in view.graph.edges(data=True)):
@@ -410,7 +358,7 @@ def _legend(view: View, corpus: kn.Corpus) -> str:
     return "<ul>" + "".join(items) + "</ul>"
 
 
-def _controls(view: View, corpus: kn.Corpus) -> str:
+def _controls(view: View, corpus: kc.Corpus) -> str:
     parts = ['<label>Tìm cơ quan <input id="kh-search" type="search" placeholder="vd. So Noi vu" '
              'autocomplete="off" spellcheck="false"></label><span id="kh-search-result" role="status"></span>']
     goals = sorted({g for _, d in view.graph.nodes(data=True) for g in d.get("goals", ())})
@@ -460,7 +408,7 @@ AGENCY_HEAD = ("<th class=n>Chủ trì (phụ lục)</th>"
                "<th class=n>Cộng đồng</th><th>Ghi chú</th>")
 
 
-def _agency_row(m: kn.AgencyMetrics, view: View, corpus: kn.Corpus, *, page: str = "") -> str:
+def _agency_row(m: km.AgencyMetrics, view: View, corpus: kc.Corpus, *, page: str = "") -> str:
     """A row of agency metrics; with ``page`` (the index) the plan's name and a link into its page."""
     name = f'<a href="{html.escape(page)}#q={quote(m.label)}">{html.escape(m.label)}</a>'
     note = "không phối hợp" if m.isolated else ("chỉ với nhóm nêu chung" if m.only_collective else "")
@@ -475,29 +423,35 @@ def _agency_row(m: kn.AgencyMetrics, view: View, corpus: kn.Corpus, *, page: str
             + f"<td>{note}</td></tr>")
 
 
-def agency_table(view: View, corpus: kn.Corpus) -> str:
+def agency_table(view: View, corpus: kc.Corpus) -> str:
     """The sortable table of a view's agency metrics (rows carry data-node for tests and scripts)."""
     rows = "".join(_agency_row(m, view, corpus) for m in view.agencies)
     return (f'<table class="kh-sortable kh-agencies"><thead><tr><th>Cơ quan</th><th>Nhóm</th>{AGENCY_HEAD}</tr>'
             f"</thead><tbody>{rows}</tbody></table>")
 
 
-def render_page(view: View, corpus: kn.Corpus) -> str:
-    """The self-contained HTML page of ``view``."""
+def page_positions(view: View) -> dict[str, tuple[float, float]]:
+    """Where the page draws each node, in pixels: the starting point of the physics up to
+    :data:`PHYSICS_LIMIT` nodes, the final layout above (and always for the hierarchy)."""
+    graph = view.graph
+    if view.kind == "hierarchy":  # slots of a fixed size in pixels: labels are long, rows may be many
+        return {n: (x * 250.0, y * 150.0) for n, (x, y) in layout.layered_positions(graph).items()}
+    return layout.positions(graph, scale=max(700.0, 95.0 * math.sqrt(max(len(graph), 1))))
+
+
+def render_page(view: View, corpus: kc.Corpus, *, positions: dict[str, tuple[float, float]] | None = None) -> str:
+    """The self-contained HTML page of ``view`` (``positions``: :func:`page_positions`, computed when not
+    given)."""
     graph = view.graph
     count = graph.number_of_nodes()
     physics = count <= PHYSICS_LIMIT and view.kind != "hierarchy"
-    scale = max(700.0, 95.0 * math.sqrt(max(count, 1)))
-    if view.kind == "hierarchy":  # slots of a fixed size in pixels: labels are long, rows may be many
-        pos = {n: (x * 250.0, y * 150.0) for n, (x, y) in kn.layered_positions(graph).items()}
-    else:
-        pos = kn.positions(graph, scale=scale)
+    pos = positions if positions is not None else page_positions(view)
     net = Network(height="78vh", width="100%", directed=True, cdn_resources="in_line", heading="")
     net.templateEnv = _template_env(net.template_dir)  # each Network would compile its template again
     net.nodes, net.edges = _vis_data(view, corpus, pos)
     net.options = _options(view, physics)  # type: ignore[assignment]
     page = net.generate_html(name=f"{view.key}.html")
-    page = _strip_external(page)
+    page = strip_external(page)
     call = "\n              drawGraph();\n"
     if page.count(call) != 1:
         raise KehoachError("internal error: pyvis's template changed (drawGraph call not found)")
@@ -516,13 +470,14 @@ def render_page(view: View, corpus: kn.Corpus) -> str:
            + '</section><section id="kh-details" aria-live="polite"><p class="kh-note">Chọn một nút, hoặc tìm '
            "một cơ quan, để xem chi tiết.</p></section></aside>")
     page = _insert(page, "<body>", top, after=True)
-    bottom = (metrics + f'<script type="application/json" id="kh-meta">{_json_script(meta)}</script>'
+    bottom = (metrics + f'<script type="application/json" id="kh-meta">{json_script(meta)}</script>'
               f"<script>{PAGE_JS}</script><script>{SORT_JS}</script>")
     page = _insert(page, "</body>", bottom, after=False)
     head = f"<title>{html.escape(view.title)}</title><style>{CSS}</style>"
     page = _insert(page, '<meta charset="utf-8">', head, after=True)
-    page = _insert(page, '<meta charset="utf-8">',
-                   f'<meta http-equiv="Content-Security-Policy" content="{html.escape(_csp(page))}">', after=True)
+    policy = html.escape(content_security_policy(page))
+    page = _insert(page, '<meta charset="utf-8">', f'<meta http-equiv="Content-Security-Policy" content="{policy}">',
+                   after=True)
     page = page.replace("<html>", '<!DOCTYPE html>\n<html lang="vi">', 1)
     check_self_contained(page)
     return page
@@ -538,14 +493,14 @@ def _insert(page: str, marker: str, text: str, *, after: bool) -> str:
 
 # --- the index -----------------------------------------------------------------------------------------
 
-def _pictures(view: View | None, pictures: bool) -> str:
-    if view is None or not pictures:
+def _pictures(view: View | None, pictures: Collection[str]) -> str:
+    if view is None or view.key not in pictures:
         return ""
     return (f' · <a href="{PICTURES_DIR}/{view.key}.png">PNG</a> · '
             f'<a href="{PICTURES_DIR}/{view.key}.svg">SVG</a>')
 
 
-def _plan_row(view: View, pictures: bool) -> str:
+def _plan_row(view: View, pictures: Collection[str]) -> str:
     plan, m = view.plans[0], view.metrics
     assert m is not None  # every plan view has its metrics
     share = f"{_fmt(100 * m.share, 1)} %{'' if m.basis == 'tasks' else '*'}"
@@ -559,7 +514,7 @@ def _plan_row(view: View, pictures: bool) -> str:
             + _num(m.only_collective, "only_collective") + "</tr>")
 
 
-def _kind_row(m: kn.AgencyMetrics, kinds: View, page: View | None, pictures: bool) -> str:
+def _kind_row(m: km.AgencyMetrics, kinds: View, page: View | None, pictures: Collection[str]) -> str:
     name = html.escape(m.label)
     if page is not None:
         name = f'<a href="{page.file}">{name}</a>{_pictures(page, pictures)}'
@@ -570,8 +525,10 @@ def _kind_row(m: kn.AgencyMetrics, kinds: View, page: View | None, pictures: boo
             + _num(m.community, "community") + "</tr>")
 
 
-def render_index(views: list[View], corpus: kn.Corpus, *, pictures: bool, skipped_kinds: int) -> str:
-    """index.html: what each view is, links, and sortable tables of the plan, kind and agency metrics."""
+def render_index(views: list[View], corpus: kc.Corpus, *, pictures: Collection[str], skipped_kinds: int,
+                 level: str = "all") -> str:
+    """index.html: what each view is, links, and sortable tables of the plan, kind and agency metrics.
+    ``pictures``: the keys of the views drawn as pictures; ``level``: as :func:`resolve_level` chose."""
     plan_views = [v for v in views if v.kind == "plan"]
     plan_rows = "".join(_plan_row(v, pictures) for v in plan_views)
     kinds = next(v for v in views if v.kind == "kinds")
@@ -583,8 +540,19 @@ def render_index(views: list[View], corpus: kn.Corpus, *, pictures: bool, skippe
         f"({sum(1 for _, d in v.graph.nodes(data=True) if d.get('kind') == 'task')} nhiệm vụ)</span></li>"
         for v in views if v.kind == "goal")
     agency_rows = "".join(_agency_row(m, v, corpus, page=v.file) for v in plan_views for m in v.agencies)
+    agency_count = sum(len(v.agencies) for v in plan_views)
+    open_agencies = " open" if agency_count <= OPEN_ROWS else ""  # a long table opens on demand: fast index
     hierarchy = next(v for v in views if v.kind == "hierarchy")
     date = html.escape(corpus.date) or "chưa rõ"
+    without_page = len(corpus.plans) - len(plan_views)
+    communes = (f"<p class=kh-note>{without_page} kế hoạch cấp xã không có trang riêng: ở quy mô cả nước, mỗi "
+                "trang mang theo thư viện vẽ sơ đồ (~0,5 MB) cho một mạng chỉ vài chục cơ quan. Chúng vẫn được "
+                "tính trong sơ đồ theo loại cơ quan và hệ thống kế hoạch; <code>kehoach views --level all</code> "
+                "viết trang cho từng kế hoạch xã.</p>" if level == "province" and without_page else "")
+    unpictured = sum(1 for v in views if v.key not in pictures)
+    if pictures and unpictured:
+        communes += (f"<p class=kh-note>{unpictured} sơ đồ (từng kế hoạch, so sánh theo loại cơ quan) không có ảnh "
+                     "PNG, SVG: ở quy mô cả nước chỉ các sơ đồ tổng quan được vẽ thành ảnh (vẽ ảnh chậm).</p>")
     skipped = (f" {skipped_kinds} loại cơ quan có trong dưới hai kế hoạch: không có trang so sánh."
                if skipped_kinds else "")
     body = f"""<header><h1>Sơ đồ phối hợp giữa các cơ quan</h1>
@@ -600,7 +568,7 @@ tính các nhóm cơ quan nêu chung.</p>
 <th class=n>Nhiệm vụ phụ lục</th><th class=n>Nhiệm vụ trong văn bản</th><th class=n>Cơ quan</th>
 <th class=n>Quan hệ</th><th class=n>Mật độ</th><th>Chủ trì nhiều nhất</th><th class=n>Số nhiệm vụ</th>
 <th class=n>Tỷ lệ</th><th>Trung tâm (bậc có trọng số)</th><th class=n>Cộng đồng</th><th class=n>Cô lập</th>
-<th class=n>Chỉ với nhóm chung</th></tr></thead><tbody>{plan_rows}</tbody></table></section>
+<th class=n>Chỉ với nhóm chung</th></tr></thead><tbody>{plan_rows}</tbody></table>{communes}</section>
 <section class="kh-wide"><h2>Theo loại cơ quan (so sánh giữa các tỉnh)</h2>
 <p><a href="{kinds.file}">Sơ đồ theo loại cơ quan, mọi kế hoạch</a>{_pictures(kinds, pictures)}.
 {html.escape(skipped)}</p>
@@ -611,17 +579,19 @@ tính các nhóm cơ quan nêu chung.</p>
 <section class="kh-wide"><h2>Theo mục tiêu chiến lược</h2><ol class="kh-goals">{goal_items}</ol></section>
 <section class="kh-wide"><h2>Hệ thống kế hoạch</h2><p><a href="{hierarchy.file}">Kế hoạch xã → kế hoạch tỉnh,
 thành phố → văn bản trung ương</a>{_pictures(hierarchy, pictures)}</p></section>
-<section class="kh-wide"><h2>Cơ quan trong từng kế hoạch</h2>
+<section class="kh-wide"><details{open_agencies}><summary><h2>Cơ quan trong từng kế hoạch ({agency_count})</h2>
+</summary>
 <table class="kh-sortable kh-all-agencies"><thead><tr><th>Cơ quan</th><th>Kế hoạch</th><th>Nhóm</th>{AGENCY_HEAD}
-</tr></thead><tbody>{agency_rows}</tbody></table></section>
+</tr></thead><tbody>{agency_rows}</tbody></table></details></section>
 <script>{SORT_JS}</script>"""
     page = ('<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8">'
             f'<meta name="generator" content="{GENERATOR}">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>Sơ đồ phối hợp giữa các cơ quan</title><style>{CSS}"
             "body{display:block;max-width:1400px;margin:auto}</style></head><body>" + body + "</body></html>\n")
-    page = _insert(page, '<meta charset="utf-8">',
-                   f'<meta http-equiv="Content-Security-Policy" content="{html.escape(_csp(page))}">', after=True)
+    policy = html.escape(content_security_policy(page))
+    page = _insert(page, '<meta charset="utf-8">', f'<meta http-equiv="Content-Security-Policy" content="{policy}">',
+                   after=True)
     check_self_contained(page)
     return page
 
@@ -651,43 +621,67 @@ def _check_replaceable(folder: Path) -> None:
                            "--views-dir (the folder is replaced as a whole)")
 
 
+def pictured(views: list[View], level: str) -> list[View]:
+    """The views drawn as pictures: all of them, except at level "province" with more than
+    :data:`PICTURE_LIMIT` views (a country), where only the overviews are (the kinds across plans, each
+    strategic goal, the hierarchy): matplotlib takes 0.5-1.5 s a picture, and the pictures of 34 plans and
+    60 kinds would take two minutes; their pages are there."""
+    if level != "province" or len(views) <= PICTURE_LIMIT:
+        return views
+    return [v for v in views if v.kind in ("kinds", "goal", "hierarchy")]
+
+
 def write_views(out: Path | str, views_dir: Path | str | None = None, *, pictures: bool = True,
-                level: str = "all", progress: Callable[[str], None] | None = None) -> ViewsResult:
+                level: str = "auto", progress: Callable[[str], None] | None = None) -> ViewsResult:
     """Write every view of the build in ``out`` (its store) into ``views_dir`` (default ``out/views``).
 
     The folder is written next to the old one and swapped in at the end: a failure leaves the old views.
+    ``timings`` gives the seconds spent on each stage: query (reading the store), networks (graphs and
+    metrics), layout, html, pictures and total.
     """
     started = time.perf_counter()
     folder = Path(views_dir) if views_dir is not None else Path(out) / VIEWS_DIR
     _check_replaceable(folder)
     store = open_store(out)
-    corpus = kn.load(store)
+    corpus = kc.load(store)
     if not corpus.plans:
         raise KehoachError(f"the store in {out} holds no plan")
-    views, skipped = build_views(store, corpus, level=level)
-    result = ViewsResult(folder, views, skipped_kinds=skipped)
-    result.timings["query"] = time.perf_counter() - started
+    level = resolve_level(corpus, level)
+    goal_tasks, references = kc.load_goal_tasks(store), kc.load_references(store)
+    timings = {"query": time.perf_counter() - started}
+    mark = time.perf_counter()
+    views, skipped = build_views(store, corpus, level=level, goal_tasks=goal_tasks, references=references)
+    timings["networks"] = time.perf_counter() - mark
+    result = ViewsResult(folder, views, skipped_kinds=skipped, level=level, timings=timings)
     folder.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
     try:
-        mark = time.perf_counter()
+        timings["layout"] = timings["html"] = 0.0
+        drawn = pictured(views, level) if pictures else []
         for view in views:
-            _write(work / view.file, render_page(view, corpus))
+            mark = time.perf_counter()
+            positions = page_positions(view)
+            timings["layout"] += time.perf_counter() - mark
+            mark = time.perf_counter()
+            _write(work / view.file, render_page(view, corpus, positions=positions))
+            timings["html"] += time.perf_counter() - mark
             result.pages.append(folder / view.file)
             if progress:
                 progress(view.file)
-        _write(work / "index.html", render_index(views, corpus, pictures=pictures, skipped_kinds=skipped))
+        mark = time.perf_counter()
+        _write(work / "index.html", render_index(views, corpus, pictures={v.key for v in drawn},
+                                                 skipped_kinds=skipped, level=level))
         result.pages.append(folder / "index.html")
-        result.timings["html"] = time.perf_counter() - mark
-        if pictures:
+        timings["html"] += time.perf_counter() - mark
+        if drawn:
             from kg.pictures import draw_view
 
             mark = time.perf_counter()
             (work / PICTURES_DIR).mkdir()
-            for view in views:
+            for view in drawn:
                 for written in draw_view(view, corpus, work / PICTURES_DIR):
                     result.pictures.append(folder / PICTURES_DIR / written.name)
-            result.timings["pictures"] = time.perf_counter() - mark
+            timings["pictures"] = time.perf_counter() - mark
         os.chmod(work, 0o755)
         old = folder.with_name(f".{folder.name}-old")
         if old.exists():
@@ -699,5 +693,5 @@ def write_views(out: Path | str, views_dir: Path | str | None = None, *, picture
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    result.timings["total"] = time.perf_counter() - started
+    timings["total"] = time.perf_counter() - started
     return result

@@ -41,6 +41,7 @@ table.kh-sortable th { cursor: pointer; background: var(--panel); position: stic
 table.kh-sortable th[aria-sort=ascending]::after { content: " ▲"; }
 table.kh-sortable th[aria-sort=descending]::after { content: " ▼"; }
 .kh-wide h2 { font-size: 1.15rem; margin: 18px 0 4px; }
+.kh-wide summary { cursor: pointer; } .kh-wide summary h2 { display: inline-block; }
 .kh-note { color: var(--muted); font-size: 0.9rem; }
 div.vis-tooltip { white-space: pre-wrap; max-width: 420px; font: 13px/1.4 "DejaVu Sans", Arial, sans-serif; }
 @media (max-width: 900px) {

@@ -31,6 +31,8 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
+from kg import corpus as kc
+from kg import metrics as km
 from kg import network as kn
 from kg import views as kv
 from kg.build import build
@@ -47,7 +49,7 @@ HOSTILE_CELL = ('Sở Nội vụ; Ban <img src=x onerror=alert(1)> <script>alert
                 'Hội <img src=x onerror="window.__pwned=1"> href')
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTEFACTS = Path(os.environ.get("KEHOACH_ARTEFACTS", ROOT / "tmp" / "artefacts" / "views"))
-PREFIXES = kn.PREFIXES
+PREFIXES = kc.PREFIXES
 
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed: run .ci/install-chromium.sh "
                                     "as root (CI does) to open the pages in a headless browser")
@@ -70,8 +72,8 @@ def store(sample: tuple[Path, kv.ViewsResult]) -> ox.Store:
 
 
 @pytest.fixture(scope="module")
-def corpus(store: ox.Store) -> kn.Corpus:
-    return kn.load(store)
+def corpus(store: ox.Store) -> kc.Corpus:
+    return kc.load(store)
 
 
 @pytest.fixture(scope="module")
@@ -90,12 +92,12 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> kv.ViewsResult:
 
 
 def rows(store: ox.Store, query: str) -> list[dict[str, str]]:
-    return kn.select(store, PREFIXES + query)
+    return kc.select(store, PREFIXES + query)
 
 
 # --- the networks, on real values ----------------------------------------------------------------------
 
-def test_dong_nai_sở_y_tế_leads_the_most_appendix_tasks(corpus: kn.Corpus) -> None:
+def test_dong_nai_sở_y_tế_leads_the_most_appendix_tasks(corpus: kc.Corpus) -> None:
     # Read from data/plans/004_8cf9ffac5170058b.txt lines 224-388: Sở Y tế is in the lead cell of 26 rows
     # (1.1.1, 2.1.1, 2.1.5, 2.1.6, 3.1.2, 4.1.1, 4.1.3-4.1.5, 4.1.9, 4.2.1-4.2.4, 5.1.1, 5.1.2, 5.1.6,
     # 5.1.7, 5.1.9-5.1.12, 6.1.6, 7.1.3, 7.1.4, 11.2.1); Sở Nội vụ in 23, Sở Nông nghiệp và Môi trường
@@ -107,28 +109,28 @@ def test_dong_nai_sở_y_tế_leads_the_most_appendix_tasks(corpus: kn.Corpus) -
     assert led["Sở Nông nghiệp và Môi trường"] == 22
     assert led["Sở Văn hóa, Thể thao và Du lịch"] == 17
     assert max(led, key=lambda name: led[name]) == "Sở Y tế"
-    metrics = kn.network_metrics(graph, corpus.plans[DONG_NAI])
+    metrics = km.network_metrics(graph, corpus.plans[DONG_NAI])
     assert (metrics.top_agency, metrics.top_led, metrics.items, metrics.basis) == ("Sở Y tế", 26, 88, "tasks")
     assert metrics.share == round(26 / 88, 4)
     assert metrics.hubs[0] == "Sở Y tế"
 
 
-def test_dong_nai_edges_count_the_shared_tasks(corpus: kn.Corpus) -> None:
+def test_dong_nai_edges_count_the_shared_tasks(corpus: kc.Corpus) -> None:
     graph = kn.plan_network(corpus, DONG_NAI)
     # Joint leads Sở Nội vụ + Sở Y tế: 1.1.1, 5.1.6, 5.1.9, 5.1.12, 7.1.3, 7.1.4 (no duty of both).
-    joint = graph.edges[ORG + "so-noi-vu", ORG + "so-y-te", kn.JOINT_LEAD]
+    joint = graph.edges[ORG + "so-noi-vu", ORG + "so-y-te", kc.JOINT_LEAD]
     assert (joint["weight"], joint["tasks"], joint["duties"]) == (6, 6, 0)
     # Sở Y tế leads and Sở Nông nghiệp và Môi trường co-operates: 2.1.1, 2.1.5, 2.1.6, 4.1.1, 4.1.3, 4.1.4,
     # 4.1.9, 4.2.1, 5.1.2, 5.1.10, 11.2.1, and 7.1.4 (joint lead with Sở Nội vụ and the women's union).
-    edge = graph.edges[ORG + "so-y-te", ORG + "so-nong-nghiep-va-moi-truong", kn.LEAD_COLEAD]
+    edge = graph.edges[ORG + "so-y-te", ORG + "so-nong-nghiep-va-moi-truong", kc.LEAD_COLEAD]
     assert (edge["weight"], edge["tasks"], edge["duties"]) == (12, 12, 0)
     assert edge["goals"] == (2, 4, 5, 7, 11)
     # Prose duties are in, and marked: VII.2.a-c name Sở Y tế and Sở Nông nghiệp… as joint bearers.
-    prose = graph.edges[ORG + "so-nong-nghiep-va-moi-truong", ORG + "so-y-te", kn.JOINT_LEAD]
+    prose = graph.edges[ORG + "so-nong-nghiep-va-moi-truong", ORG + "so-y-te", kc.JOINT_LEAD]
     assert (prose["weight"], prose["tasks"], prose["duties"]) == (4, 1, 3)  # 6.1.6 + three duties
 
 
-def test_edge_weights_equal_the_inferred_cooperation_nodes(store: ox.Store, corpus: kn.Corpus) -> None:
+def test_edge_weights_equal_the_inferred_cooperation_nodes(store: ox.Store, corpus: kc.Corpus) -> None:
     inferred = {(r["plan"], r["a"], r["b"], r["type"]): int(r["n"]) for r in rows(store, """
         SELECT ?plan ?a ?b ?type ?n WHERE { ?c a kh:Cooperation ; kh:inPlan ?plan ; kh:agentA ?a ; kh:agentB ?b ;
           kh:cooperationType ?type ; kh:taskCount ?n . FILTER (?type != "colead-colead") }""")}
@@ -139,27 +141,27 @@ def test_edge_weights_equal_the_inferred_cooperation_nodes(store: ox.Store, corp
     assert ours == inferred
 
 
-def test_agency_metrics_of_dong_nai(corpus: kn.Corpus) -> None:
+def test_agency_metrics_of_dong_nai(corpus: kc.Corpus) -> None:
     graph = kn.plan_network(corpus, DONG_NAI)
-    metrics = {m.label: m for m in kn.agency_metrics(graph)}
+    metrics = {m.label: m for m in km.agency_metrics(graph)}
     health = metrics["Sở Y tế"]
     assert (health.tasks_led, health.duties_led, health.tasks_co_led) == (26, 3, 25)
-    simple = kn.collapse(graph)
+    simple = km.collapse(graph)
     assert health.weighted_degree == sum(d["weight"] for _, _, d in simple.edges(ORG + "so-y-te", data=True))
     assert 0 < health.betweenness <= 1
     assert metrics["Ủy ban nhân dân các xã, phường"].community >= 1
     # Louvain with a fixed seed: the same communities every time.
-    assert kn.agency_metrics(kn.plan_network(corpus, DONG_NAI)) == kn.agency_metrics(graph)
+    assert km.agency_metrics(kn.plan_network(corpus, DONG_NAI)) == km.agency_metrics(graph)
 
 
-def test_prose_only_plans_take_the_share_over_duties(corpus: kn.Corpus) -> None:
+def test_prose_only_plans_take_the_share_over_duties(corpus: kc.Corpus) -> None:
     lai_chau = "https://w3id.org/kehoach/id/plan/12/2026-2030"
-    metrics = kn.network_metrics(kn.plan_network(corpus, lai_chau), corpus.plans[lai_chau])
+    metrics = km.network_metrics(kn.plan_network(corpus, lai_chau), corpus.plans[lai_chau])
     assert metrics.basis == "duties" and metrics.items == corpus.plans[lai_chau].duties == 20
     assert metrics.isolated + metrics.only_collective > 0  # bodies named with no named partner
 
 
-def test_kind_network_merges_provinces(corpus: kn.Corpus) -> None:
+def test_kind_network_merges_provinces(corpus: kc.Corpus) -> None:
     kinds = kn.kind_network(corpus)
     health = kinds.nodes[KIND + "so-y-te"]
     assert health["label"] == "Sở Y tế"
@@ -167,7 +169,7 @@ def test_kind_network_merges_provinces(corpus: kn.Corpus) -> None:
     per_plan = {p: kn.plan_network(corpus, p) for p in corpus.plans}
     assert health["tasks_led"] == sum(g.nodes[n]["tasks_led"] for g in per_plan.values() for n in g
                                       if corpus.agencies[n].kind == KIND + "so-y-te")
-    edge = kinds.edges[KIND + "so-y-te", KIND + "so-nong-nghiep-va-moi-truong", kn.LEAD_COLEAD]
+    edge = kinds.edges[KIND + "so-y-te", KIND + "so-nong-nghiep-va-moi-truong", kc.LEAD_COLEAD]
     assert edge["plans"][DONG_NAI] == 12
     comparison = kn.kind_comparison(corpus, KIND + "so-y-te")
     centres = [n for n, d in comparison.nodes(data=True) if d.get("centre")]
@@ -175,7 +177,7 @@ def test_kind_network_merges_provinces(corpus: kn.Corpus) -> None:
     assert comparison.nodes[ORG + "so-y-te"]["label"] == "Sở Y tế — Thành phố Đồng Nai"
 
 
-def test_goal_network_is_bipartite(store: ox.Store, corpus: kn.Corpus) -> None:
+def test_goal_network_is_bipartite(store: ox.Store, corpus: kc.Corpus) -> None:
     graph = kn.goal_network(store, 7, corpus)
     tasks = {n for n, d in graph.nodes(data=True) if d.get("kind") == "task"}
     expected = {r["task"] for r in rows(store, """SELECT DISTINCT ?task WHERE {
@@ -183,12 +185,12 @@ def test_goal_network_is_bipartite(store: ox.Store, corpus: kn.Corpus) -> None:
         ?task a kh:Task ; kh:goal ?g }""")}
     assert tasks == expected and DONG_NAI + "/task/7.1.4" in tasks
     assert all((a in tasks) != (b in tasks) for a, b in graph.edges())
-    assert {k for _, _, k in graph.in_edges(DONG_NAI + "/task/7.1.4", keys=True)} == {kn.LEAD, kn.CO_LEAD}
+    assert {k for _, _, k in graph.in_edges(DONG_NAI + "/task/7.1.4", keys=True)} == {kc.LEAD, kc.CO_LEAD}
     with pytest.raises(kn.KehoachError):
         kn.goal_network(store, 13, corpus)
 
 
-def test_hierarchy_links_plans_to_what_they_carry_out(store: ox.Store, corpus: kn.Corpus) -> None:
+def test_hierarchy_links_plans_to_what_they_carry_out(store: ox.Store, corpus: kc.Corpus) -> None:
     graph = kn.hierarchy(store, corpus)
     decision = "https://w3id.org/kehoach/id/doc/155-qd-ttg-2026"
     assert graph.edges[DONG_NAI, decision]["rel"] == kn.IMPLEMENTS
@@ -197,6 +199,48 @@ def test_hierarchy_links_plans_to_what_they_carry_out(store: ox.Store, corpus: k
     assert graph.edges[ha_dong, city_plan]["rel"] == kn.IMPLEMENTS
     assert graph.edges[ha_dong, decision]["rel"] == kn.CITES
     assert graph.nodes[city_plan]["label"] == "168/KH-UBND"
+
+
+def test_commune_plans_of_the_hierarchy_group_under_their_province_plan(store: ox.Store, corpus: kc.Corpus) -> None:
+    graph = kn.hierarchy(store, corpus)
+    communes = sorted(p for p, info in corpus.plans.items() if info.level not in kc.PROVINCE_LEVELS)
+    ha_dong = "https://w3id.org/kehoach/id/plan/31/10882/2026-2030"
+    assert ha_dong in communes
+    grouped = kn.group_commune_plans(graph, corpus)
+    assert not set(communes) & set(grouped)
+    groups = {n: d for n, d in grouped.nodes(data=True) if n.endswith("#commune-plans")}
+    assert sum(len([p for p in d["plans"] if p in communes]) for d in groups.values()) == len(communes)
+    (label,) = [d["label"] for d in groups.values() if ha_dong in d["plans"]]
+    assert label.endswith("kế hoạch cấp xã")
+    # Hải Phòng's plan 168/KH-UBND, which Hà Đông carries out, is cited by no province plan of the sample.
+    assert "https://w3id.org/kehoach/id/doc/31/168-kh-ubnd-2026" not in grouped
+    assert grouped.edges[DONG_NAI, "https://w3id.org/kehoach/id/doc/155-qd-ttg-2026"]["rel"] == kn.IMPLEMENTS
+
+
+def _plan(number: int, level: str) -> kc.PlanInfo:
+    return kc.PlanInfo(iri=f"https://w3id.org/kehoach/id/plan/{number}/2026-2030", label=f"Kế hoạch {number}",
+                       level=level)
+
+
+def test_level_auto_gives_commune_plans_a_page_only_below_the_limit(corpus: kc.Corpus) -> None:
+    assert kv.resolve_level(corpus) == "all"  # the sample: one commune plan
+    country = {p.iri: p for p in [_plan(n, "tỉnh") for n in range(34)]
+               + [_plan(100 + n, "xã") for n in range(kv.COMMUNE_PAGES + 1)]}
+    many = kc.Corpus(country, {}, [], [])
+    assert kv.resolve_level(many) == "province"
+    assert kv.resolve_level(many, "all") == "all"
+    few = kc.Corpus(dict(list(country.items())[: 34 + kv.COMMUNE_PAGES]), {}, [], [])
+    assert kv.resolve_level(few) == "all"
+    with pytest.raises(kn.KehoachError):
+        kv.resolve_level(many, "xã")
+
+
+def test_a_country_pictures_its_overviews_only(sample: tuple[Path, kv.ViewsResult]) -> None:
+    views = sample[1].views
+    assert kv.pictured(views, "all") == views and kv.pictured(views, "province") == views  # few views: all
+    many = views * (kv.PICTURE_LIMIT // len(views) + 1)
+    assert {v.kind for v in kv.pictured(many, "province")} == {"kinds", "goal", "hierarchy"}
+    assert kv.pictured(many, "all") == many
 
 
 # --- the files -----------------------------------------------------------------------------------------
@@ -315,7 +359,7 @@ def test_index_numbers_are_the_stores_answers(sample: tuple[Path, kv.ViewsResult
     assert agencies[(DONG_NAI, ORG + "so-y-te")]["tasks_led"] == "26"
 
 
-def test_pictures_are_drawn_with_a_vietnamese_font(sample: tuple[Path, kv.ViewsResult], corpus: kn.Corpus,
+def test_pictures_are_drawn_with_a_vietnamese_font(sample: tuple[Path, kv.ViewsResult], corpus: kc.Corpus,
                                                    tmp_path: Path) -> None:
     result = sample[1]
     assert len(result.pictures) == 2 * len(result.views)
@@ -374,16 +418,16 @@ def synthetic(agencies: int = 1000, seed: int = 3) -> nx.MultiDiGraph:
                        kind=None, is_group=node % 97 == 0, tasks_led=shape.degree(node), duties_led=0,
                        tasks_co_led=1, duties_co_led=0, tasks_guided=0, goals=(1 + node % 12,), plans=("p",))
     for a, b in shape.edges():
-        graph.add_edge(f"a{a}", f"a{b}", key=kn.LEAD_COLEAD, type=kn.LEAD_COLEAD, weight=1 + (a + b) % 5,
+        graph.add_edge(f"a{a}", f"a{b}", key=kc.LEAD_COLEAD, type=kc.LEAD_COLEAD, weight=1 + (a + b) % 5,
                        tasks=1, duties=0, goals=(1 + a % 12,), plans={"p": 1})
     return graph
 
 
-def synthetic_view(graph: nx.MultiDiGraph) -> tuple[kv.View, kn.Corpus]:
-    plan = kn.PlanInfo(iri="p", label="Kế hoạch thử", date="07/2026", date_key="2026-07", tasks=1000)
-    corpus = kn.Corpus({"p": plan}, {}, [], [], {"department": "Sở, ngành cấp tỉnh"}, {1: "Mục tiêu 1"})
+def synthetic_view(graph: nx.MultiDiGraph) -> tuple[kv.View, kc.Corpus]:
+    plan = kc.PlanInfo(iri="p", label="Kế hoạch thử", date="07/2026", date_key="2026-07", tasks=1000)
+    corpus = kc.Corpus({"p": plan}, {}, [], [], {"department": "Sở, ngành cấp tỉnh"}, {1: "Mục tiêu 1"})
     view = kv.View("synthetic", "plan", "Mạng thử 1.000 cơ quan", "", graph, [plan], plan.date,
-                   agencies=kn.agency_metrics(graph))
+                   agencies=km.agency_metrics(graph))
     return view, corpus
 
 
@@ -635,7 +679,7 @@ def test_search_finds_an_agency_without_diacritics(browser: Browser, sample: tup
 
 @needs_chromium
 def test_filters_change_what_is_drawn(browser: Browser, sample: tuple[Path, kv.ViewsResult],
-                                      corpus: kn.Corpus) -> None:
+                                      corpus: kc.Corpus) -> None:
     graph = kn.plan_network(corpus, DONG_NAI)
     browser.open(sample[1].folder.joinpath("plan-75-2026-2030.html").as_uri())
 

@@ -15,10 +15,18 @@ province, each strategic goal, the hierarchy of plans), index.html with sortable
 metrics, and a PNG and an SVG of each view in views/pictures/. The pages make no network request:
 open them from disk, offline.
 
+At country scale (more than 100 commune plans) only province plans get a page of their own and are
+compared kind by kind: a page per commune would carry its own copy of the drawing library (~0.5 MB)
+for a network of a dozen bodies. Commune plans still count in the kinds overview and the hierarchy;
+--level all writes their pages too. Views above 300 nodes are laid out in Python, with the browser's
+physics off, so they open in seconds. At country scale (level province, more than 60 views) only the
+overviews get a picture (kinds across plans, each strategic goal, the hierarchy): matplotlib takes
+0.5-1.5 s a picture.
+
 examples:
   kehoach views
   kehoach views --out-dir out --views-dir /tmp/views --no-pictures
-  kehoach views --level province        # a page per province plan only (country-scale builds)
+  kehoach views --level all             # a page for every commune plan too, even at country scale
 """
 
 
@@ -32,10 +40,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--views-dir", type=Path, default=None,
                         help="folder to write (default: OUT_DIR/views); replaced as a whole, so it must be "
                              "new, empty or written by 'kehoach views' before")
-    parser.add_argument("--level", choices=("all", "province"), default="all",
-                        help="which plans get a page of their own and are compared kind by kind: all "
-                             "(default) or province plans only (commune plans still count in the kinds "
-                             "overview and the hierarchy)")
+    parser.add_argument("--level", choices=("auto", "all", "province"), default="auto",
+                        help="which plans get a page of their own and are compared kind by kind: all, "
+                             "province plans only (commune plans still count in the kinds overview and the "
+                             "hierarchy), or auto (default): all up to 100 commune plans, province above")
     parser.add_argument("--no-pictures", action="store_true", help="do not draw the PNG and SVG pictures")
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     parser.set_defaults(run=main)
