@@ -302,6 +302,7 @@ class _Run:
 
     def close(self) -> None:
         self.store.flush()
+        self.store.optimize()  # compacted: the bulk loader's many files make every later lookup slower
         del self.store
         gc.collect()  # the store is closed when its object is freed: before the folder is renamed
 

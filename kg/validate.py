@@ -6,7 +6,7 @@ import hashlib
 import json
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -186,31 +186,45 @@ def save_cache(folder: Path, results: dict[str, list[Violation]]) -> None:
 
 def validate_units(units: Iterable[Unit], *, jobs: int = 1, cache: dict[str, list[Violation]] | None = None,
                    tick: Callable[[], None] | None = None) -> tuple[ValidationReport, dict[str, list[Violation]]]:
-    """Validate every unit (cached ones are not run again); return the merged report and the new cache."""
+    """Validate every unit (cached ones are not run again); return the merged report and the new cache.
+
+    Units are consumed as they come, with at most two per worker waiting: a country of plans is
+    never held at once (3,355 units were 1.5 GB).
+    """
     cache = cache or {}
     done: dict[str, list[Violation]] = {}
-    todo: dict[str, Unit] = {}
-    for unit in units:
-        key = unit.key
-        if key in cache:
-            done[key] = cache[key]
-            if tick:
-                tick()
-        else:
-            todo.setdefault(key, unit)
-    if jobs <= 1 or len(todo) <= 1:
-        for key, unit in todo.items():
-            done[key] = validate_unit(unit.data)
-            if tick:
-                tick()
-    else:
-        context = multiprocessing.get_context("spawn")  # no fork of a process holding an open store
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=context) as pool:
-            futures = {pool.submit(validate_unit, unit.data): key for key, unit in todo.items()}
-            for future in as_completed(futures):
-                done[futures[future]] = future.result()
+    running: dict[Future[list[Violation]], str] = {}
+    pool: ProcessPoolExecutor | None = None
+
+    def finish(future: Future[list[Violation]]) -> None:
+        done[running.pop(future)] = future.result()
+        if tick:
+            tick()
+
+    try:
+        for unit in units:
+            key = unit.key
+            if key in done or key in running.values():
+                continue
+            if key in cache:
+                done[key] = cache[key]
                 if tick:
                     tick()
+            elif jobs <= 1:
+                done[key] = validate_unit(unit.data)
+                if tick:
+                    tick()
+            else:
+                if pool is None:  # spawn, not fork: the build holds an open store
+                    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+                running[pool.submit(validate_unit, unit.data)] = key
+                while len(running) >= 2 * jobs:
+                    finish(next(iter(wait(running, return_when=FIRST_COMPLETED).done)))
+        while running:
+            finish(next(iter(wait(running, return_when=FIRST_COMPLETED).done)))
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     results = sorted({v for items in done.values() for v in items},
                      key=lambda r: (r.severity, r.shape, r.focus, r.path or "", r.value or ""))
     has_violation = any(r.severity == "Violation" for r in results)
