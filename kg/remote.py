@@ -179,6 +179,18 @@ def bind(query: str, values: Mapping[str, Iterable[Value] | Value]) -> str:
     raise RemoteError("cannot find the WHERE clause of the query to bind its parameters")
 
 
+def query_form(query: str) -> str | None:
+    """SELECT, CONSTRUCT, ASK or DESCRIBE: the first such keyword outside comments, strings and IRIs.
+
+    >>> query_form("# a document is described in each plan\\nSELECT ?d WHERE { ?d ?p 'DESCRIBE' }")
+    'SELECT'
+    """
+    for token in _TOKEN.finditer(query):
+        if token.lastgroup == "word" and token.group().upper() in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
+            return token.group().upper()
+    return None
+
+
 def star_order(query: str) -> list[str] | None:
     """For a ``SELECT *`` query, its variables in order of first appearance (None for other queries).
 
@@ -279,6 +291,7 @@ def run_remote(endpoint: str, query_text: str, params: Mapping[str, Value | None
     text = bind(query_text, bindings)
     client = SPARQLWrapper(endpoint, agent=USER_AGENT)
     client.setQuery(text)
+    client.queryType = query_form(text) or client.queryType  # SPARQLWrapper's regex reads comments too
     graph_form = client.queryType in ("CONSTRUCT", "DESCRIBE")
     client.setReturnFormat(TURTLE if graph_form else JSON)
     client.setMethod(POST)

@@ -44,7 +44,12 @@ DONG_NAI_PLAN = f"{ID}plan/75/2026-2030"
 NOWHERE = f"{ID}nothing/here"
 QUERIES = load_queries()
 NEEDED = {"compare-plans-by-goal": {"planA": HA_TINH_PLAN, "planB": DONG_NAI_PLAN},
-          "compare-plans-by-kind": {"planA": HA_TINH_PLAN, "planB": DONG_NAI_PLAN}}
+          "compare-plans-by-kind": {"planA": HA_TINH_PLAN, "planB": DONG_NAI_PLAN},
+          # required since the whole country is a dump nobody reads (and takes seconds):
+          "agency-activities": {"agency": f"{ID}org/75/so-y-te"}, "kind-activities": {"kind": "khk:so-y-te"},
+          "duties-with-roles": {"plan": HA_TINH_PLAN}, "joint-lead-tasks": {"plan": DONG_NAI_PLAN},
+          "milestones": {"plan": DAK_LAK_PLAN},
+          "task-source": {"plan": HA_TINH_PLAN}, "tasks-without-lead": {"plan": HA_TINH_PLAN}}
 INJECTION = '"} ; DROP ALL #'
 
 
@@ -104,6 +109,17 @@ def test_every_parameter_is_projected_and_restricts_the_result(store: ox.Store, 
     assert result.rows == []
 
 
+@pytest.mark.parametrize(("name", "param"), [
+    ("agency-activities", "agency"), ("kind-activities", "kind"), ("duties-with-roles", "plan"),
+    ("joint-lead-tasks", "plan"), ("milestones", "plan"), ("task-source", "plan"),
+    ("tasks-without-lead", "plan")])
+def test_a_query_whose_whole_country_is_a_dump_needs_its_parameter(store: ox.Store, name: str, param: str) -> None:
+    """These defaults were "all"; at country scale that is tens of thousands of rows nobody reads."""
+    assert QUERIES[name].param(param).required
+    with pytest.raises(KehoachError, match=rf"needs the parameter \?{param}"):
+        ask(store, name)
+
+
 # -- real values from the documents ---------------------------------------------------------------
 
 
@@ -154,7 +170,8 @@ def test_joint_leads_of_dong_nai_1_1_1(store: ox.Store) -> None:
 def test_tasks_without_a_single_lead(store: ox.Store) -> None:
     """Every appendix task of the sample has a lead; the duties of "UBND các xã, phường" (Hà Tĩnh VII.4,
     line 161 on) have only a collective bearer."""
-    result = rows(ask(store, "tasks-without-lead"))
+    result = [row for plan in (HA_DONG_PLAN, LAI_CHAU_PLAN, HA_TINH_PLAN, DAK_LAK_PLAN, DONG_NAI_PLAN)
+              for row in rows(ask(store, "tasks-without-lead", plan=plan))]
     assert {r["source"] for r in result} == {"văn bản"}
     ha_tinh = [r for r in result if r["plan"] == HA_TINH_PLAN]
     assert [r["code"] for r in ha_tinh] == ["VII.4-1", "VII.4-2", "VII.4-3", "VII.4-4"]
@@ -220,14 +237,17 @@ def test_two_plans_compared_kind_by_kind(store: ox.Store) -> None:
 
 
 def test_targets_side_by_side(store: ox.Store) -> None:
+    """All plans in one answer, ordered by subject so that the same target of two plans sits together."""
     result = rows(ask(store, "targets"))
+    subjects = [r.get("subject", "").lower() for r in result]
+    assert subjects == sorted(subjects)
+    assert {r["unitName"] for r in result} >= {"Hà Tĩnh", "Đồng Nai", "Lai Châu"}
     by_unit = {(r["unitName"], r["targetText"]): r for r in result}
+    assert rows(ask(store, "targets", plan=HA_TINH_PLAN)) == [r for r in result if r["plan"] == HA_TINH_PLAN]
     assert ("Hà Tĩnh", "trên 90%") in by_unit  # 002_…, line 47
     assert by_unit[("Hà Tĩnh", "trên 90%")]["line"] == "47"
     assert by_unit[("Đồng Nai", "60%")]["year"] == "2030"  # "Đến năm 2030, 60% cán bộ …"
     assert ("Lai Châu", "trên 70%") in by_unit
-    subjects = [r.get("subject", "").lower() for r in result]
-    assert subjects == sorted(subjects)
 
 
 def test_implementation_chain_of_the_commune(store: ox.Store) -> None:
@@ -246,7 +266,7 @@ def test_implementation_chain_of_the_commune(store: ox.Store) -> None:
 
 def test_source_lines_of_a_task(store: ox.Store) -> None:
     """Hà Tĩnh task 4.1.3 starts at line 237 and its page-broken row ends at line 240."""
-    (row,) = rows(ask(store, "task-source", task=f"{HA_TINH_PLAN}/task/4.1.3"))
+    (row,) = rows(ask(store, "task-source", plan=HA_TINH_PLAN, task=f"{HA_TINH_PLAN}/task/4.1.3"))
     assert (row["file"], row["firstLine"], row["lastLine"], row["fragment"]) == (HA_TINH, "237", "240", "line=236,240")
     text = (PLANS / HA_TINH).read_text(encoding="utf-8").splitlines()
     assert text[236].startswith("4.1.3\t")
@@ -254,7 +274,8 @@ def test_source_lines_of_a_task(store: ox.Store) -> None:
 
 def test_duties_with_roles(store: ox.Store) -> None:
     """Lai Châu (001_…, line 123): "Sở Nội vụ: Là cơ quan đầu mối, chủ trì …"."""
-    (row,) = rows(ask(store, "duties-with-roles", role="khr:dau-moi"))
+    (row,) = rows(ask(store, "duties-with-roles", plan=LAI_CHAU_PLAN, role="khr:dau-moi"))
+    assert rows(ask(store, "duties-with-roles", plan=HA_TINH_PLAN, role="khr:dau-moi")) == []
     assert (row["agencyName"], row["line"], row["plan"]) == ("Sở Nội vụ", "123", LAI_CHAU_PLAN)
     requested = rows(ask(store, "duties-with-roles", plan=HA_TINH_PLAN, role="khr:de-nghi"))
     assert {r["agencyName"] for r in requested} == {"Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "Các đoàn thể"}
@@ -366,7 +387,7 @@ def _check_json_term(term: dict[str, object]) -> None:
 
 
 def test_json_is_the_sparql_results_format(store: ox.Store) -> None:
-    result = ask(store, "targets")
+    result = ask(store, "targets", plan=HA_TINH_PLAN)
     document = json.loads(to_json(result))
     assert set(document) == {"head", "results"} and document["head"]["vars"] == result.variables
     bindings = document["results"]["bindings"]
@@ -404,7 +425,7 @@ def test_table_is_readable_and_fits_the_width(store: ox.Store) -> None:
     assert max(len(line) for line in lines) <= 80
     assert "Sở Y tế" in text and lines[-1] == f"({len(result.rows)} rows)"
     assert "id:org/75/so-y-te" in to_table(result, width=140).decode("utf-8")
-    wide = to_table(ask(store, "joint-lead-tasks"), width=100).decode("utf-8")
+    wide = to_table(ask(store, "joint-lead-tasks", plan=DONG_NAI_PLAN), width=100).decode("utf-8")
     assert max(len(line) for line in wide.splitlines()) <= 100
 
 
@@ -419,7 +440,7 @@ def test_graph_results_as_turtle_and_ntriples(store: ox.Store) -> None:
     with pytest.raises(KehoachError, match="turtle"):
         to_json(result)
     with pytest.raises(KehoachError, match="CONSTRUCT"):
-        to_turtle(ask(store, "milestones"))
+        to_turtle(ask(store, "milestones", plan=DAK_LAK_PLAN))
 
 
 # -- timeouts -------------------------------------------------------------------------------------
@@ -502,7 +523,7 @@ def test_cli_errors_exit_with_2(out: Path, argv: list[str], capsys: pytest.Captu
 
 
 def test_cli_without_a_build_exits_with_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["query", "targets", "--out-dir", str(tmp_path / "nothing")]) == 2
+    assert main(["query", "targets", "-p", f"plan={HA_TINH_PLAN}", "--out-dir", str(tmp_path / "nothing")]) == 2
     assert "run 'kehoach build" in capsys.readouterr().err
 
 
@@ -510,3 +531,58 @@ def test_cli_rejects_an_unknown_format(out: Path) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["query", "targets", "--format", "xml", "--out-dir", str(out)])
     assert exit_.value.code == 2
+
+
+# -- what the build precomputes for the queries (rules R9, R10) -------------------------------------
+
+COUNTED_WORKLOADS = """
+PREFIX kh: <https://w3id.org/kehoach/ontology#>
+SELECT ?plan ?agency (COUNT(DISTINCT ?task) AS ?lead) (COUNT(DISTINCT ?duty) AS ?duties) (COUNT(DISTINCT ?co) AS ?coLead)
+WHERE {
+  { ?task kh:inPlan ?plan ; kh:leadAgency ?agency . FILTER NOT EXISTS { ?task a kh:Duty } }
+  UNION { ?duty a kh:Duty ; kh:inPlan ?plan ; kh:leadAgency ?agency . }
+  UNION { ?co kh:inPlan ?plan ; kh:coLeadAgency ?agency . FILTER NOT EXISTS { ?co a kh:Duty } }
+}
+GROUP BY ?plan ?agency
+"""
+STORED_WORKLOADS = """
+PREFIX kh: <https://w3id.org/kehoach/ontology#>
+SELECT ?plan ?agency ?lead ?duties ?coLead
+WHERE { ?w a kh:Workload ; kh:inPlan ?plan ; kh:workloadAgent ?agency ; kh:tasksLed ?lead ; kh:dutiesLed ?duties ;
+           kh:tasksCoLed ?coLead . }
+"""
+
+
+def _table(store: ox.Store, text: str) -> set[tuple[str, ...]]:
+    solutions = store.query(text, use_default_graph_as_union=True)
+    names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
+    return {tuple(s[n].value for n in names) for s in solutions}  # type: ignore[union-attr, index]
+
+
+def test_precomputed_workloads_are_what_counting_gives(store: ox.Store) -> None:
+    """R9 writes, plan by plan, the counts lead-agency-task-counts used to make at query time."""
+    stored = _table(store, STORED_WORKLOADS)
+    assert stored == _table(store, COUNTED_WORKLOADS)
+    # Đồng Nai's Sở Y tế leads 26 appendix tasks (the table of its appendix)
+    assert (DONG_NAI_PLAN, f"{ID}org/75/so-y-te", "26") in {(p, a, lead) for p, a, lead, _, _ in stored}
+
+
+def test_precomputed_plan_counts_are_what_the_report_says(store: ox.Store, out: Path) -> None:
+    """R10's counts of each plan equal the build report's (which counts the parsed model, not the graph)."""
+    report = {p["iri"]: p["counts"] for p in json.loads((out / "report.json").read_text(encoding="utf-8"))["plans"]}
+    for row in rows(ask(store, "plans-overview")):
+        counts = report[row["plan"]]
+        assert (int(row["goals"]), int(row["objectives"]), int(row["tasks"]), int(row["duties"]),
+                int(row["assignments"])) == (counts["goals"], counts["objectives"], counts["tasks"],
+                                            counts["duties"], counts["assignments"]), row["plan"]
+        assert int(row["targets"]) == counts["targets"]
+
+
+def test_a_document_is_shown_as_each_plan_cites_it(store: ox.Store) -> None:
+    """59-NQ/TW: Hà Đông dates it 24/01/2025 (000_…, line 19), Hà Tĩnh 24/02/2025 (002_…, line 17); each
+    plan's chain shows its own reading, not both."""
+    def issued(plan: str) -> str:
+        chain = rows(ask(store, "implementation-chain", plan=plan))
+        return next(r["issuedOn"] for r in chain if r["identifier"] == "59-NQ/TW")
+
+    assert (issued(HA_DONG_PLAN), issued(HA_TINH_PLAN)) == ("2025-01-24", "2025-02-24")

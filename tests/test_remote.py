@@ -561,7 +561,7 @@ def test_named_query_with_bound_parameters_gives_the_same_rows(virtuoso: Virtuos
 def test_query_command_with_endpoint_prints_what_the_embedded_store_prints(
         virtuoso: Virtuoso, sample_out: Path, pushed: dict[str, int], capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     plan = ["-p", "plan=https://w3id.org/kehoach/id/plan/42/2026-2030"]
-    for name, params in [("plans-overview", []), ("lead-agency-task-counts", plan), ("targets", [])]:
+    for name, params in [("plans-overview", []), ("lead-agency-task-counts", plan), ("targets", plan)]:
         assert main(["query", name, *params, "--out-dir", str(sample_out), "--timeout", "0", "-f", "csv"]) == 0
         local = capsysbinary.readouterr().out
         assert main(["query", name, *params, "--endpoint", virtuoso.endpoint, "-f", "csv"]) == 0
