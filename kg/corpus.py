@@ -275,7 +275,7 @@ def _plan_label(row: dict[str, str]) -> str:
     if unit:
         label = unit if unit.lower().startswith(level.lower()) or not level else f"{level} {unit}"
         label = label[0].upper() + label[1:]
-        return f"{label} ({parent})" if parent and level in ("xã", "phường") else label
+        return f"{label} ({parent})" if parent and level in ("xã", "phường", "đặc khu") else label
     issuer = row.get("issuerLabel", "")
     return issuer.replace("Ủy ban nhân dân ", "").capitalize() if issuer else row["plan"].rsplit("/plan/", 1)[-1]
 

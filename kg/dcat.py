@@ -133,7 +133,8 @@ class PlanFacts:
     @property
     def issuer_en(self) -> str:
         """"People's Committee of Hà Tĩnh Province"."""
-        level = {"tỉnh": "Province", "thành phố": "City", "xã": "Commune", "phường": "Ward"}.get(self.level, "")
+        level = {"tỉnh": "Province", "thành phố": "City", "xã": "Commune", "phường": "Ward",
+                 "đặc khu": "Special zone"}.get(self.level, "")
         return f"People's Committee of {self.locality} {level}".strip()
 
 
@@ -294,7 +295,7 @@ class CatalogueWriter:
     def _agent(self, plan: PlanFacts) -> URIRef:
         agent = self.typed(URIRef(plan.issuer_iri), FOAF.Agent)
         self.text(agent, FOAF.name, plan.issuer, plan.issuer_en)
-        kind = "LocalAuthority" if plan.level in ("xã", "phường") else "RegionalAuthority"
+        kind = "LocalAuthority" if plan.level in ("xã", "phường", "đặc khu") else "RegionalAuthority"
         self.add(agent, DCTERMS.type, URIRef("http://purl.org/adms/publishertype/" + kind))
         return agent
 

@@ -552,6 +552,8 @@ MUTATIONS = [
     ("frequency-not-a-known-word",
      f'<{P}/reporting/1> kh:frequency "hằng năm" .', f'<{P}/reporting/1> kh:frequency "hàng tháng" .',
      KHSH["ReportingRequirement-frequency"], SH.Violation),
+    ("level-special-zone",  # the 13 special zones (đặc khu) of the 2025 reform are commune-level units
+     f'<{P}> kh:level "thành phố" .', f'<{P}> kh:level "đặc khu" .', None, None),
     ("level-in-english",
      f'<{P}> kh:level "thành phố" .', f'<{P}> kh:level "city"@en .',
      KHSH["Plan-level"], SH.Violation),
