@@ -89,7 +89,7 @@ class GraphFiles:
         """
         if not quads:
             return
-        ordered = sorted(quads, key=_key)
+        ordered = sorted(set(quads), key=_key)  # a graph is a set: the vocabulary lists may overlap
         target = self._part(part, graph.value, asserted)
         header, body = _body(ox.serialize(ordered, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b"")
         self._header = self._header or header
