@@ -48,7 +48,7 @@ NEEDED = {"compare-plans-by-goal": {"planA": HA_TINH_PLAN, "planB": DONG_NAI_PLA
           # required since the whole country is a dump nobody reads (and takes seconds):
           "agency-activities": {"agency": f"{ID}org/75/so-y-te"}, "kind-activities": {"kind": "khk:so-y-te"},
           "duties-with-roles": {"plan": HA_TINH_PLAN}, "joint-lead-tasks": {"plan": DONG_NAI_PLAN},
-          "milestones": {"plan": DAK_LAK_PLAN},
+          "milestones": {"plan": DAK_LAK_PLAN}, "implementation-chain": {"plan": HA_DONG_PLAN},
           "task-source": {"plan": HA_TINH_PLAN}, "tasks-without-lead": {"plan": HA_TINH_PLAN}}
 INJECTION = '"} ; DROP ALL #'
 
@@ -111,7 +111,7 @@ def test_every_parameter_is_projected_and_restricts_the_result(store: ox.Store, 
 
 @pytest.mark.parametrize(("name", "param"), [
     ("agency-activities", "agency"), ("kind-activities", "kind"), ("duties-with-roles", "plan"),
-    ("joint-lead-tasks", "plan"), ("milestones", "plan"), ("task-source", "plan"),
+    ("joint-lead-tasks", "plan"), ("milestones", "plan"), ("task-source", "plan"), ("implementation-chain", "plan"),
     ("tasks-without-lead", "plan")])
 def test_a_query_whose_whole_country_is_a_dump_needs_its_parameter(store: ox.Store, name: str, param: str) -> None:
     """These defaults were "all"; at country scale that is tens of thousands of rows nobody reads."""
@@ -259,7 +259,8 @@ def test_implementation_chain_of_the_commune(store: ox.Store) -> None:
                                                                               "Kế hoạch")
     assert first["documentIssuer"] == "Ủy ban nhân dân thành phố Hải Phòng" and first["issuedOn"] == "2026-05-06"
     assert {(r["relation"], r["identifier"]) for r in result} >= {("trích dẫn", "155/QĐ-TTg")}
-    every = rows(ask(store, "implementation-chain"))
+    every = [r for plan in (LAI_CHAU_PLAN, HA_TINH_PLAN, DAK_LAK_PLAN, DONG_NAI_PLAN)
+             for r in rows(ask(store, "implementation-chain", plan=plan))]
     direct = {(r["plan"], r["identifier"]) for r in every if r["relation"] == "thực hiện trực tiếp"}
     assert {(p, "155/QĐ-TTg") for p in (LAI_CHAU_PLAN, HA_TINH_PLAN, DAK_LAK_PLAN, DONG_NAI_PLAN)} <= direct
 
