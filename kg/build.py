@@ -79,12 +79,14 @@ def find_inputs(inputs: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     return unique, problems
 
 
-def _progress(items: list[Path], enabled: bool) -> Iterable[Path]:
-    if not enabled or len(items) < 10:
-        return items
+def _ticker(total: int, what: str, enabled: bool) -> tuple[Callable[[], None], Callable[[], None]]:
+    """A progress bar (on a terminal, for long work): (tick, close)."""
+    if not enabled or total < 10:
+        return (lambda: None), (lambda: None)
     from tqdm import tqdm
 
-    return tqdm(items, desc="reading plans", unit="plan", file=sys.stderr)
+    bar = tqdm(total=total, desc=what, unit="plan", file=sys.stderr)
+    return (lambda: bar.update()), bar.close
 
 
 def read_all(files: list[Path], *, progress: bool = False,
@@ -92,7 +94,9 @@ def read_all(files: list[Path], *, progress: bool = False,
     """Read every file; a file that cannot be read is reported and the others go on."""
     plans: list[Plan] = []
     failed: list[Problem] = []
-    for path in _progress(files, progress):
+    tick, close = _ticker(len(files), "reading plans", progress)
+    for path in files:
+        tick()
         try:
             plans.append(read_plan(path))
         except InputError as error:
@@ -105,6 +109,7 @@ def read_all(files: list[Path], *, progress: bool = False,
             failed.append(problem)
             if on_problem:
                 on_problem(problem)
+    close()
     return plans, failed
 
 
@@ -136,16 +141,6 @@ def to_rdf(plans: list[Plan], iris: Iris) -> tuple[list[tuple[PlanResult, list[T
     book = AgencyBook()
     results = list(plan_graphs(plans, iris, book))
     return results, book.triples(), vocabulary(plans)
-
-
-def _ticker(total: int, what: str, enabled: bool) -> tuple[Callable[[], None], Callable[[], None]]:
-    """A progress bar (on a terminal, for long work): (tick, close)."""
-    if not enabled or total < 10:
-        return (lambda: None), (lambda: None)
-    from tqdm import tqdm
-
-    bar = tqdm(total=total, desc=what, unit="plan", file=sys.stderr)
-    return (lambda: bar.update()), bar.close
 
 
 def build(inputs: Iterable[Path | str], out: Path | str, *, base_iri: str = DEFAULT_BASE, check: bool = True,

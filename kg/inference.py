@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.graph_files import digest
+
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
@@ -76,8 +78,6 @@ class Deriver:
         self._seen: set[bytes] = set()
 
     def _new(self, name: str, derived: Iterable[ox.Triple]) -> list[ox.Triple]:
-        from kg.graph_files import digest
-
         new = []
         for triple in derived:
             mark = digest(triple)
