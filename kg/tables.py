@@ -221,6 +221,16 @@ class TableReader:
         heading = self._heading(first, number)
         if heading is not None and (len(filled) == 1 or not values.get("lead")):
             return heading
+        previous = rows[-1] if rows else None
+        leading = next((name for name, index in columns.index.items() if index == 0), None)
+        if (len(filled) == 1 and broken and previous is not None and previous.kind == "task"
+                and leading in ("lead", "colead") and cells[0].strip() == first
+                and self._names_agencies(f"{previous.cells.get(leading, '')} {first}")):
+            # after a page break, an agency column that comes first continues on its own: it looks like a
+            # cell merged across the row, but joined to the cell above it names agencies, every one known
+            # ("Sở" + "Giáo dục và Đào tạo; Sở Văn hóa, …"); prose merged across a row does not
+            self._continue(previous, {leading: first}, number)
+            return None
         merged = cells[0].strip() == first or values.get("stt") == first  # first column or STT column
         if len(filled) == 1 and merged and len(first) > 12 and not _CODE.match(first) \
                 and not values.get("text"):
@@ -229,7 +239,6 @@ class TableReader:
         text = values.get("text", "")
         if not stt and text and _GOAL.match(_P_TAGS.sub("", text)):
             return self._heading(text, number)
-        previous = rows[-1] if rows else None
         others = [values.get(n, "") for n in ("lead", "colead", "time", "product") if n in values]
         if stt and _CODE.match(stt):
             return _Row("task", Span(number, number), values, code=stt.rstrip("."))
@@ -253,6 +262,11 @@ class TableReader:
             self.problem(number, "orphan-cells", "a row with agencies but no task text and no row "
                          "above to continue; its cells are dropped: " + " | ".join(o for o in others if o))
         return None
+
+    def _names_agencies(self, text: str) -> bool:
+        """Whether ``text`` is a list of agencies, every one known (not prose)."""
+        found = self.agencies.read(text, Role.CO_LEAD)
+        return bool(found.mentions) and not found.unknown
 
     def _classify_line(self, line: str, number: int, rows: list[_Row]) -> _Row | None:
         heading = self._heading(line, number)

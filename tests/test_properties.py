@@ -162,3 +162,28 @@ def test_markdown_pipe_table_reads_the_same() -> None:
     rows = [HEADER, ["---"] * 5, *ROWS]
     text = FRAME + "\n".join("| " + " | ".join(c.strip() for c in r) + " |" for r in rows) + "\n"
     assert summary(read_text(text, name="pipe.md")) == BASELINE
+
+
+def test_agency_column_first_continued_alone_after_a_page_break() -> None:
+    """Found by Hypothesis: with CƠ QUAN PHỐI HỢP as the first column, task 5.3's co-lead cell cut after
+    "Sở" continues alone on the next page ("Giáo dục và Đào tạo; Sở Văn hóa, …"), which looks like a
+    cell merged across the row; joined to the cell above it names known agencies, so it continues it."""
+    order = [4, 1, 2, 3, 0]  # co-lead first, STT last
+    rows = []
+    for row in ROWS:
+        if row[0].strip() == "5.3":
+            colead = row[4]
+            assert colead.startswith("Sở Giáo dục và Đào tạo")
+            rows += [[*row[:4], "Sở"], ["__BREAK__"], ["", "", "", "", colead[len("Sở "):]]]
+        else:
+            rows.append(row)
+    lines = []
+    for row in rows:
+        if row == ["__BREAK__"]:
+            lines.append("")
+        elif row[0].strip() and not any(c.strip() for c in row[1:]):
+            lines.append(row[0] + "\t" * 4)
+        else:
+            lines.append("\t".join(row[i] for i in order))
+    text = FRAME + "\t".join(HEADER[i] for i in order) + "\n" + "\n".join(lines) + "\n"
+    assert summary(read_text(text, name="colead-first.txt")) == BASELINE
