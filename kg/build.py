@@ -208,13 +208,16 @@ class _Run:
     files: GraphFiles
     units: Path  # each plan's graph as N-Triples, kept for validation
     check: bool
-    deriver: Deriver = field(default_factory=Deriver)
+    deriver: Deriver = field(init=False)
     book: AgencyBook = field(default_factory=AgencyBook)
     documents: set[ox.Triple] = field(default_factory=set)
     inferred: int = 0
     _pending: list[ox.Quad] = field(default_factory=list)
 
     BATCH = 250_000  # quads per call of the store's bulk loader (it writes a file per call)
+
+    def __post_init__(self) -> None:
+        self.deriver = Deriver(self.iris.base)
 
     def _store(self, quads: Iterable[ox.Quad], *, flush: bool = False) -> None:
         self._pending += quads

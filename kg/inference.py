@@ -7,8 +7,9 @@ subjects; so the build derives the useful instance inferences with the SPARQL CO
 
 Most rules read one plan's graph only: the build runs them plan by plan on a small in-memory store,
 so their cost grows with the number of plans, not with the size of the whole graph. A rule whose
-header says ``# scope: corpus`` (R5: a chain of documents runs through several plans) runs once,
-over every asserted graph.
+header says ``# scope: corpus`` (R5: a chain of documents runs through several plans; R11, R12: sums
+over every plan) runs once, after the plan rules, over every graph. Corpus rules mint relative IRIs
+(``kind-workload/so-y-te``), resolved against the build's base IRI.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.graph_files import digest
+from kg.iris import DEFAULT_BASE
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
@@ -34,7 +36,7 @@ class Rule:
 
     name: str
     text: str
-    corpus: bool  # reads more than one plan's graph: runs once over every asserted graph
+    corpus: bool  # reads more than one plan's graph: runs once, after the plan rules, over every graph
 
 
 @lru_cache(maxsize=1)
@@ -56,16 +58,20 @@ def _add_new(store: ox.Store, derived: Iterable[ox.Triple], target: ox.NamedNode
 
 
 def infer(store: ox.Store, asserted: list[GraphName], target: ox.NamedNode,
-          *, only: set[str] | None = None) -> dict[str, int]:
+          *, only: set[str] | None = None, base: str = DEFAULT_BASE) -> dict[str, int]:
     """Run every rule over the ``asserted`` graphs at once and add what they derive to ``target``.
 
-    Rules read asserted data only (never each other's output), so one pass is the fixpoint.
+    Plan rules read asserted data only, so one pass of them is their fixpoint; corpus rules run after
+    them and also read ``target`` (R11 sums R9's workloads), never their own output.
     Returns the number of triples each rule added.
     """
     counts: dict[str, int] = {}
-    for rule in rules():
-        if only is None or rule.name in only:
-            counts[rule.name] = _add_new(store, store.query(rule.text, default_graph=asserted), target)  # type: ignore[arg-type]
+    for corpus in (False, True):
+        graphs = [*asserted, target] if corpus else asserted
+        for rule in rules():
+            if rule.corpus == corpus and (only is None or rule.name in only):
+                derived = store.query(rule.text, default_graph=graphs, base_iri=base)  # type: ignore[arg-type]
+                counts[rule.name] = _add_new(store, derived, target)  # type: ignore[arg-type]
     return counts
 
 
@@ -73,7 +79,8 @@ class Deriver:
     """Runs the rules plan by plan as the build makes each plan's graph; what several plans derive
     (two agencies sharing a lead in two plans) is kept and counted once."""
 
-    def __init__(self) -> None:
+    def __init__(self, base: str = DEFAULT_BASE) -> None:
+        self.base = base
         self.counts: Counter[str] = Counter({rule.name: 0 for rule in rules()})
         self._seen: set[bytes] = set()
 
@@ -95,12 +102,14 @@ class Deriver:
                 for t in self._new(rule.name, scratch.query(rule.text))]  # type: ignore[arg-type]
 
     def corpus(self, store: ox.Store) -> list[ox.Triple]:
-        """What the corpus rules derive from the union of the graphs of ``store``, not derived before.
+        """What the corpus rules derive from the union of the graphs of ``store``, not derived before;
+        run after every plan's rules, whose output ``store`` holds.
 
         The union, not the list of asserted graphs: Oxigraph matches each pattern in every graph of a
-        list (R5 took minutes over 3,356 graphs, 1 s over the union). A corpus rule may therefore see
-        the ontology, the vocabulary and what the plan rules derived: its header must say why that
-        changes nothing (R5 reads only kh:implements, which no other graph holds).
+        list (R5 took minutes over 3,356 graphs, 1 s over the union). A corpus rule therefore sees the
+        ontology, the vocabulary and what the plan rules derived: its header must say what it reads and
+        why the other graphs change nothing (R5 reads only kh:implements, which no other graph holds).
         """
         return [t for rule in rules() if rule.corpus
-                for t in self._new(rule.name, store.query(rule.text, use_default_graph_as_union=True))]  # type: ignore[arg-type]
+                for t in self._new(rule.name, store.query(rule.text, use_default_graph_as_union=True,  # type: ignore[arg-type]
+                                                          base_iri=self.base))]

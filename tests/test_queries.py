@@ -36,6 +36,7 @@ from kg.results import to_csv, to_json, to_ntriples, to_table, to_tsv, to_turtle
 PLANS = Path(__file__).resolve().parent.parent / "data" / "plans"
 HA_TINH = "002_c1ec5b988e959e40.txt"  # tỉnh Hà Tĩnh, 5-column appendix table (as in conftest.py)
 ID = "https://w3id.org/kehoach/id/"
+DEF = "https://w3id.org/kehoach/def/"
 HA_DONG_PLAN = f"{ID}plan/31/10882/2026-2030"
 LAI_CHAU_PLAN = f"{ID}plan/12/2026-2030"
 HA_TINH_PLAN = f"{ID}plan/42/2026-2030"
@@ -155,7 +156,9 @@ def test_plans_overview(store: ox.Store) -> None:
 def test_workload_of_every_so_y_te(store: ox.Store) -> None:
     (row,) = rows(ask(store, "workload-by-kind", kind="khk:so-y-te"))
     assert row["kindName"] == "Sở Y tế" and row["leadTasks"] == "37"  # 26 in Đồng Nai + 11 in Hà Tĩnh
-    assert row["byPlan"].startswith("Đồng Nai 26/")
+    assert (row["plans"], row["busiestIn"], row["busiestLeads"]) == ("4", "Đồng Nai", "26")
+    # co-leads 25 Đồng Nai + 7 Hà Tĩnh tasks; duties 3 Đồng Nai (VII.2 a-c) + 5 Hà Tĩnh + 6 Lai Châu + 5 Đắk Lắk
+    assert (row["coLeadTasks"], row["leadDuties"]) == ("32", "19")
 
 
 def test_joint_leads_of_dong_nai_1_1_1(store: ox.Store) -> None:
@@ -534,7 +537,7 @@ def test_cli_rejects_an_unknown_format(out: Path) -> None:
     assert exit_.value.code == 2
 
 
-# -- what the build precomputes for the queries (rules R9, R10) -------------------------------------
+# -- what the build precomputes for the queries (rules R9-R13) --------------------------------------
 
 COUNTED_WORKLOADS = """
 PREFIX kh: <https://w3id.org/kehoach/ontology#>
@@ -566,6 +569,78 @@ def test_precomputed_workloads_are_what_counting_gives(store: ox.Store) -> None:
     assert stored == _table(store, COUNTED_WORKLOADS)
     # Đồng Nai's Sở Y tế leads 26 appendix tasks (the table of its appendix)
     assert (DONG_NAI_PLAN, f"{ID}org/75/so-y-te", "26") in {(p, a, lead) for p, a, lead, _, _ in stored}
+
+
+# What workload-by-kind, cooperating-kinds and agencies-per-goal counted at query time before the build
+# precomputed it (R11, R12, R13): the precomputed answers must be these, row for row.
+COUNTED_KIND_WORKLOADS = """
+PREFIX kh: <https://w3id.org/kehoach/ontology#>
+SELECT ?kind (COUNT(DISTINCT ?plan) AS ?plans) (SUM(?l) AS ?lead) (SUM(?c) AS ?co) (SUM(?d) AS ?duties)
+WHERE {
+  ?agency kh:agencyKind ?kind .
+  ?workload kh:workloadAgent ?agency ; kh:inPlan ?plan ; kh:tasksLed ?l ; kh:tasksCoLed ?c ; kh:dutiesLed ?d .
+}
+GROUP BY ?kind
+"""
+COUNTED_KIND_PAIRS = """
+PREFIX kh: <https://w3id.org/kehoach/ontology#>
+SELECT ?relation ?kindA ?kindB (COUNT(DISTINCT ?task) AS ?tasks) (COUNT(DISTINCT ?plan) AS ?plans)
+WHERE {
+  ?task kh:inPlan ?plan .
+  FILTER NOT EXISTS { ?task a kh:Duty }
+  { ?task kh:leadAgency ?a ; kh:coLeadAgency ?b . BIND ("chủ trì – phối hợp" AS ?relation) }
+  UNION { ?task kh:coLeadAgency ?a , ?b . BIND ("phối hợp – phối hợp" AS ?relation) }
+  ?a a kh:Agency ; kh:agencyKind ?kindA .
+  ?b a kh:Agency ; kh:agencyKind ?kindB .
+  FILTER (?kindA != ?kindB && (?relation = "chủ trì – phối hợp" || STR(?kindA) < STR(?kindB)))
+}
+GROUP BY ?relation ?kindA ?kindB
+"""
+COUNTED_GOAL_AGENCIES = """
+PREFIX kh: <https://w3id.org/kehoach/ontology#>
+SELECT ?asccGoal ?plan ?agency (COUNT(DISTINCT ?leadTask) AS ?lead) (COUNT(DISTINCT ?coTask) AS ?co)
+WHERE {
+  ?goal a kh:StrategicGoal ; kh:inPlan ?plan ; kh:correspondsTo ?asccGoal .
+  ?task kh:goal ?goal ; a kh:Task .
+  FILTER NOT EXISTS { ?task a kh:Duty }
+  { ?task kh:leadAgency ?agency . BIND (?task AS ?leadTask) }
+  UNION { ?task kh:coLeadAgency ?agency . BIND (?task AS ?coTask) }
+}
+GROUP BY ?asccGoal ?plan ?agency
+"""
+
+
+def test_kind_workloads_are_what_counting_gives(store: ox.Store) -> None:
+    """R11 sums, over every plan, what workload-by-kind summed at query time."""
+    answered = {(r["kind"], r["plans"], r["leadTasks"], r["coLeadTasks"], r["leadDuties"])
+                for r in rows(ask(store, "workload-by-kind"))}
+    assert answered == _table(store, COUNTED_KIND_WORKLOADS)
+    assert len(answered) > 20
+
+
+def test_busiest_plan_of_a_kind_is_where_it_leads_most(store: ox.Store) -> None:
+    """Sở Nội vụ leads 23 Đồng Nai appendix tasks and fewer elsewhere; a kind that leads no task has none."""
+    by_kind = {r["kind"].rsplit("/", 1)[1]: r for r in rows(ask(store, "workload-by-kind"))}
+    assert (by_kind["so-noi-vu"]["busiestIn"], by_kind["so-noi-vu"]["busiestLeads"]) == ("Đồng Nai", "23")
+    idle = [r for r in by_kind.values() if r["leadTasks"] == "0"]
+    assert idle and all("busiestIn" not in r or r["busiestIn"] == "" for r in idle)
+    assert all("busiestLeads" not in r for r in idle)
+
+
+def test_kind_pairs_are_what_counting_gives(store: ox.Store) -> None:
+    """R12 counts, over every plan, what cooperating-kinds counted at query time."""
+    answered = {(r["relation"], r["kindA"], r["kindB"], r["tasks"], r["plans"]) for r in rows(ask(store, "cooperating-kinds"))}
+    assert answered == _table(store, COUNTED_KIND_PAIRS)
+    assert len(answered) > 100
+
+
+def test_goal_workloads_are_what_counting_gives(store: ox.Store) -> None:
+    """R13 counts, goal by goal of each plan, what agencies-per-goal counted at query time."""
+    answered = {(r["asccGoal"], r["plan"], r["agency"], r["leadTasks"], r["coLeadTasks"])
+                for r in rows(ask(store, "agencies-per-goal"))}
+    assert answered == _table(store, COUNTED_GOAL_AGENCIES)
+    # Đồng Nai goal 4: Sở Y tế leads 9 tasks and co-operates on 4.1.2 (line 268) and 4.1.7 (line 275)
+    assert (f"{DEF}ascc/4", DONG_NAI_PLAN, f"{ID}org/75/so-y-te", "9", "2") in answered
 
 
 def test_precomputed_plan_counts_are_what_the_report_says(store: ox.Store, out: Path) -> None:
