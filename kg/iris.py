@@ -32,6 +32,18 @@ RFC5147 = URIRef("http://tools.ietf.org/rfc/rfc5147")
 _LOCAL_CODES = {"UBND", "HĐND", "TTR", "SNV", "STC", "SYT", "SGDĐT", "SVHTTDL", "VP", "BCĐ"}
 
 
+def official_code(code: str, *, commune: bool) -> str:
+    """An administrative unit's code as officially written: 2 digits for a province ("04", Cao Bằng),
+    5 for a commune ("00004", Phường Ba Đình). The gazetteer holds them as numbers, and unpadded the two
+    were one IRI."""
+    return code.zfill(5 if commune else 2) if code.isdigit() else code
+
+
+def unit_iri(code: str, *, commune: bool) -> URIRef:
+    """The SKOS concept of an administrative unit: ``khu:{official code}``."""
+    return UNIT[official_code(code, commune=commune)]
+
+
 def _hash8(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 

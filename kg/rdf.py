@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from rdflib import XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from kg.iris import CATEGORY, COMPARATOR, DOCTYPE, GOAL, KH, KIND, OA, RFC5147, ROLE, UNIT, Iris
+from kg.iris import CATEGORY, COMPARATOR, DOCTYPE, GOAL, KH, KIND, OA, RFC5147, ROLE, Iris, unit_iri
 from kg.model import AgencyRef, Assignment, Issuer, Plan, Role, Span, Task
 from kg.slug import modern_tones
 
@@ -98,7 +98,7 @@ class AgencyBook:
                 out.append((iri, KH.agencyKind, KIND[agency.kind]))
             out.append((iri, KH.category, CATEGORY[agency.category.value]))
             if entry.unit != "vn" and not entry.unit.startswith("x-"):
-                out.append((iri, KH.adminUnit, UNIT[entry.unit.split("/")[-1]]))
+                out.append((iri, KH.adminUnit, unit_iri(entry.unit.split("/")[-1], commune="/" in entry.unit)))
             out.append((iri, KH.inGazetteer, Literal(agency.known)))
         return out
 
@@ -155,7 +155,7 @@ class PlanWriter:
         self.book.add_issuer(issuer, plan.issuer)
         self.add(node, KH.issuedBy, issuer)
         if plan.issuer.admin_code:
-            self.add(node, KH.adminUnit, UNIT[plan.issuer.admin_code])
+            self.add(node, KH.adminUnit, unit_iri(plan.issuer.admin_code, commune=bool(plan.issuer.commune_code)))
         self.add(node, KH.level, plain(plan.issuer.level))
         if plan.number:
             self.add(node, KH.code, plain(plan.number))

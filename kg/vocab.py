@@ -13,7 +13,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from kg.admin import units
 from kg.gazetteer import Gazetteer, default
-from kg.iris import CATEGORY, DEF, KIND, UNIT
+from kg.iris import CATEGORY, DEF, KIND, official_code, unit_iri
 from kg.rdf import Triple, plain, vi
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
@@ -81,12 +81,13 @@ def unit_triples(codes: set[str]) -> list[Triple]:
         unit = table.by_code.get(key)
         if unit is None:
             continue
-        iri = UNIT[unit.code]
+        commune = unit.province_code is not None
+        iri = unit_iri(unit.code, commune=commune)
         out += [(iri, RDF.type, SKOS.Concept), (iri, SKOS.inScheme, UNIT_SCHEME),
-                (iri, SKOS.notation, plain(unit.code)), (iri, SKOS.prefLabel, vi(unit.full_name)),
-                (iri, DCTERMS.type, vi(unit.level))]
+                (iri, SKOS.notation, plain(official_code(unit.code, commune=commune))),
+                (iri, SKOS.prefLabel, vi(unit.full_name)), (iri, DCTERMS.type, vi(unit.level))]
         if unit.province_code:
-            out.append((iri, SKOS.broader, UNIT[unit.province_code]))
+            out.append((iri, SKOS.broader, unit_iri(unit.province_code, commune=False)))
         else:
             out.append((iri, SKOS.topConceptOf, UNIT_SCHEME))
     return out

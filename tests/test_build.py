@@ -255,3 +255,24 @@ def test_validation_results_are_reused_for_unchanged_plans(tmp_path: Path) -> No
     damaged = build([plans], out, jobs=1)  # a damaged cache costs time, never correctness
     assert damaged.validation_runs == {"validated": 3, "reused": 0}
     assert damaged.validation is not None and damaged.validation.results == third.validation.results
+
+
+def test_a_commune_and_a_province_with_the_same_number_are_two_units() -> None:
+    """Phường Ba Đình is commune 00004 of Hà Nội (01), Cao Bằng is province 04. The gazetteer holds codes
+    as numbers: unpadded, both were khu:4, and a Ba Đình plan was shown as Cao Bằng's (found at country
+    scale, where 636 agencies-per-goal rows had two unit names)."""
+    from rdflib import Graph
+    from rdflib.namespace import SKOS
+
+    from kg.vocab import unit_triples
+
+    graph = Graph()
+    for triple in unit_triples({"1/4"}):
+        graph.add(triple)
+    unit = "https://w3id.org/kehoach/def/admin-unit/"
+    labels = {str(s).removeprefix(unit): str(o) for s, o in graph.subject_objects(SKOS.prefLabel)
+              if str(s).startswith(unit) and o.language == "vi"}
+    assert (labels["00004"], labels["04"], labels["01"]) == ("Phường Ba Đình", "Cao Bằng", "Thành phố Hà Nội")
+    assert "4" not in labels and len(labels) == len(set(graph.subjects(SKOS.prefLabel))) - 1  # the scheme
+    assert graph.value(URIRef(unit + "00004"), SKOS.broader) == URIRef(unit + "01")
+    assert str(graph.value(URIRef(unit + "00004"), SKOS.notation)) == "00004"
