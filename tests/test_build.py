@@ -183,6 +183,9 @@ def test_base_iri(tmp_path: Path) -> None:
     text = (tmp_path / "o" / "graph.nt").read_text(encoding="utf-8")
     assert "<https://data.moha.gov.vn/kh/plan/42/2026-2030>" in text
     assert "w3id.org/kehoach/id/" not in text
+    inferred = (tmp_path / "o" / "graph.trig").read_text(encoding="utf-8")  # corpus rules mint relative IRIs
+    assert "<https://data.moha.gov.vn/kh/kind-workload/so-y-te>" in inferred
+    assert "w3id.org/kehoach/id/" not in inferred
 
 
 def test_report_lists_counts(built: tuple[BuildResult, Path]) -> None:
