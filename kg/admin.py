@@ -44,8 +44,9 @@ def _bare(name: str) -> str:
 
 
 def _key(name: str) -> str:
-    """Exact lookup key: case and spacing ignored, tone marks kept ("Cẩm Giàng" ≠ "Cẩm Giang")."""
-    return " ".join(name.split()).casefold()
+    """Exact lookup key: case, spacing and the kind of dash ignored, tone marks kept ("Cẩm Giàng" ≠
+    "Cẩm Giang"; the official table writes "Chân Mây – Lăng Cô", plans write "Chân Mây - Lăng Cô")."""
+    return " ".join(name.replace("–", "-").replace("—", "-").split()).casefold()
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ _LEVEL = r"(tỉnh|thành phố|xã|phường|đặc khu)"
 _ON_TERRITORY = re.compile(r"trên\s+địa\s+bàn\s+" + _LEVEL + r"\s+(.+)", re.IGNORECASE)
 _ISSUES = re.compile(r"(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+" + _LEVEL + r"\s+(.*?)\s*ban\s+hành",
                      re.IGNORECASE)
+_DASHES = ("-", "–", "—")
 _SIGNATURE = re.compile(r"^(?:TM\.|KT\.|Q\.\s*CHỦ TỊCH|CHỦ TỊCH|PHÓ CHỦ TỊCH)", re.IGNORECASE)
 
 
@@ -74,11 +75,20 @@ def _place_name(text: str) -> str:
     'Đắk Lắk'
     >>> _place_name("1 Bảo Lộc giai đoạn 2026"), _place_name("Bảo Lâm 1 trong giai đoạn 2026")
     ('1 Bảo Lộc', 'Bảo Lâm 1')
+
+    A dash between two capitalised names belongs to the name (the 2025 wards of Đà Lạt, "Chân Mây –
+    Lăng Cô"); before anything else it does not:
+
+    >>> _place_name("Lâm Viên - Đà Lạt trong giai đoạn"), _place_name("Hà Tĩnh - giai đoạn 2026")
+    ('Lâm Viên - Đà Lạt', 'Hà Tĩnh')
     """
     words: list[str] = []
-    for word in text.split():
-        word = word.strip(",.;:()\"“”")
+    split = [w.strip(",.;:()\"“”") for w in text.split()]
+    for index, word in enumerate(split):
         if word.isdigit() and len(word) <= 2:  # "phường 1 Bảo Lộc", "xã Bảo Lâm 1" (not a year)
+            words.append(word)
+            continue
+        if word in _DASHES and words and index + 1 < len(split) and split[index + 1][:1].isupper():
             words.append(word)
             continue
         if not word or not word[0].isupper():

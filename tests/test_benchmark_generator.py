@@ -141,6 +141,12 @@ READER_BUGS_FIXED = {
                 "Thọ province (25/7942)",
     "51/21548": "đặc khu Lý Sơn: 'đặc khu' was not a level word of kg.agencies, so 'Phòng Văn hóa – Xã hội "
                 "đặc khu' was no agency and its duties were lost or given to the previous heading",
+    "68/24778": "'phường Lâm Viên - Đà Lạt': kg.structure._place_name stopped at the dash; 'Lâm Viên' is no "
+                "unit, so the plan had no admin unit and was missing from plans-overview",
+    "68/24805": "'phường Xuân Trường - Đà Lạt' was cut to 'Xuân Trường' and resolved to Xã Xuân Trường of Cao "
+                "Bằng (4/1339)",
+    "46/20152": "'xã Chân Mây - Lăng Cô': the official table writes an en dash ('Chân Mây – Lăng Cô'), and "
+                "kg.admin's key told the two dashes apart",
 }
 
 
