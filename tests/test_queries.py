@@ -153,6 +153,19 @@ def test_plans_overview(store: ox.Store) -> None:
     assert by_file["001_ba4465155a5df616.txt"]["goals"] == "0"  # its appendix is not in the text
 
 
+def test_a_plan_of_a_unit_outside_the_official_list_is_still_in_the_overview(tmp_path: Path) -> None:
+    """Such a plan has no admin-unit concept (its IRIs use a slug); the overview names it by its issuer.
+    At country scale five Đà Lạt and Huế wards were missing from the overview this way."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    text = (PLANS / "000_0c043c4c9b36a6c9.txt").read_text(encoding="utf-8")
+    (plans / "unknown.txt").write_text(text.replace("Hà Đông", "Không Có Thật"), encoding="utf-8")
+    build([plans], tmp_path / "out", check=False)
+    (row,) = rows(run(tmp_path / "out", QUERIES["plans-overview"]))
+    assert (row["unitName"], row["level"], row["plan"]) == (
+        "Ủy ban nhân dân xã Không Có Thật", "xã", f"{ID}plan/x-khong-co-that/2026-2030")
+
+
 def test_workload_of_every_so_y_te(store: ox.Store) -> None:
     (row,) = rows(ask(store, "workload-by-kind", kind="khk:so-y-te"))
     assert row["kindName"] == "Sở Y tế" and row["leadTasks"] == "37"  # 26 in Đồng Nai + 11 in Hà Tĩnh
