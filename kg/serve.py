@@ -211,11 +211,13 @@ class SparqlServer:
 
     ``port=0`` picks a free port (see :attr:`url`). :meth:`start` serves from a background thread,
     :meth:`serve_forever` from the calling one; :meth:`close` stops the server and the workers.
+    ``in_memory``: each worker answers from a copy of the store in its own memory
+    (:func:`kg.store.load_in_memory`), loaded before the server is ready.
     """
 
     def __init__(self, out: Path | str, *, host: str = "127.0.0.1", port: int = 7878, timeout: float = 30.0,
                  max_results: int = 100_000, workers: int = 2, max_body: int = MAX_BODY,
-                 quiet: bool = False) -> None:
+                 quiet: bool = False, in_memory: bool = False) -> None:
         store = open_store(out)  # checks the folder; its graphs go into the service description
         self.graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
         del store
@@ -228,7 +230,7 @@ class SparqlServer:
             raise KehoachError(f"cannot listen on {host}:{port}: {error}") from error
         self.httpd.app = self
         try:
-            self.pool = WorkerPool(Path(out) / STORE_DIR, size=workers, timeout=timeout)
+            self.pool = WorkerPool(Path(out) / STORE_DIR, size=workers, timeout=timeout, in_memory=in_memory)
         except BaseException:
             self.httpd.server_close()
             raise

@@ -1,7 +1,8 @@
 """The worker processes of ``kehoach serve``, and the limits they enforce on each query.
 
 Time limit: Oxigraph cannot cancel a running query, so queries run in a pool of worker processes,
-each with the store open read-only. The request thread waits ``timeout`` seconds for the answer
+each with the store open read-only (or, with ``in_memory``, a copy of it in its own memory:
+:func:`kg.store.load_in_memory`). The request thread waits ``timeout`` seconds for the answer
 (parsing, evaluation and serialisation all count); past it the worker is killed and replaced.
 
 Result limit: more than ``max_results`` rows or triples is refused with 413, not truncated (a
@@ -44,9 +45,12 @@ from kg.serve_protocol import (
     inspect_query,
     negotiate,
     normalise_query,
+    quick_inspect,
 )
+from kg.store import load_in_memory
 
 STARTUP_LIMIT = 60.0
+MEMORY_STARTUP_LIMIT = 1800.0  # loading a country (6.3 M quads) into memory takes ~30 s, ~75 s without graph.trig
 
 
 # --- one query, in a worker ----------------------------------------------------------------------
@@ -107,7 +111,7 @@ def answer(store: ox.Store, job: Job) -> Reply:
     """Run ``job`` on ``store``: check it, negotiate the format, evaluate, serialise."""
     try:
         text = normalise_query(job.text)
-        form, own_dataset = inspect_query(text)
+        form, own_dataset = quick_inspect(text) or inspect_query(text)
         offers = GRAPH_TYPES if form in ("construct", "describe") else SOLUTION_TYPES
         chosen = negotiate(job.accept, list(offers))
         if chosen is None:
@@ -118,14 +122,18 @@ def answer(store: ox.Store, job: Job) -> Reply:
         substitutions: dict[ox.Variable, Any] | None = None
         if job.bindings:
             substitutions = {ox.Variable(name): binding_term(value) for name, value in job.bindings.items()}
-        if job.default_graphs or job.named_graphs:
-            result = store.query(text, default_graph=[ox.NamedNode(g) for g in job.default_graphs],
-                                 named_graphs=[ox.NamedNode(g) for g in job.named_graphs],
-                                 substitutions=substitutions)
-        elif own_dataset:
-            result = store.query(text, substitutions=substitutions)
-        else:
-            result = store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
+        try:
+            if job.default_graphs or job.named_graphs:
+                result = store.query(text, default_graph=[ox.NamedNode(g) for g in job.default_graphs],
+                                     named_graphs=[ox.NamedNode(g) for g in job.named_graphs],
+                                     substitutions=substitutions)
+            elif own_dataset:
+                result = store.query(text, substitutions=substitutions)
+            else:
+                result = store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
+        except SyntaxError:
+            inspect_query(text)  # read quickly, and not a query: an update (403), or rdflib's message (400)
+            raise
         body = _serialise(result, fmt, job.max_results)
     except Refused as refused:
         return Reply.text(refused.status, str(refused))
@@ -163,17 +171,20 @@ def block_network() -> bool:
     return bool(libc.prctl(22, 2, ctypes.byref(filter_), 0, 0) == 0)  # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
 
 
-def worker_main(store_path: str, fd: int) -> None:
-    """The loop of a worker process: open the store read-only, then answer :class:`Job`s on the
-    connection ``fd`` until it closes."""
+def worker_main(store_path: str, fd: int, in_memory: bool = False) -> None:
+    """The loop of a worker process: open the store read-only (``in_memory``: copy it into memory),
+    then answer :class:`Job`s on the connection ``fd`` until it closes."""
     conn = Connection(fd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
     sandboxed = block_network()
     try:
-        store = ox.Store.read_only(store_path)
+        store = load_in_memory(store_path) if in_memory else ox.Store.read_only(store_path)
         inspect_query("ASK {}")  # import and warm up the parser before saying ready
+    except KehoachError as error:
+        conn.send(("failed", str(error)))
+        return
     except Exception as error:
-        conn.send(("failed", f"cannot open the store {store_path}: {error}"))
+        conn.send(("failed", f"cannot {'load' if in_memory else 'open'} the store {store_path}: {error}"))
         return
     conn.send(("ready", sandboxed))
     while True:
@@ -194,12 +205,14 @@ class _Worker:
     """A worker process (a fresh interpreter, not multiprocessing: spawn would re-run the caller's
     main script, fork is unsafe in a threaded server) and its end of a socket pair."""
 
-    def __init__(self, store_path: str) -> None:
+    def __init__(self, store_path: str, in_memory: bool) -> None:
         ours, theirs = socket.socketpair()
         root = str(Path(__file__).resolve().parent.parent)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
-        code = "import sys; from kg.serve_workers import worker_main; worker_main(sys.argv[1], int(sys.argv[2]))"
-        self.process = subprocess.Popen([sys.executable, "-c", code, store_path, str(theirs.fileno())],
+        code = ("import sys; from kg.serve_workers import worker_main; "
+                "worker_main(sys.argv[1], int(sys.argv[2]), sys.argv[3] == 'memory')")
+        mode = "memory" if in_memory else "disk"
+        self.process = subprocess.Popen([sys.executable, "-c", code, store_path, str(theirs.fileno()), mode],
                                         pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=env,
                                         start_new_session=True)  # Ctrl-C in the terminal reaches the server only
         theirs.close()
@@ -227,12 +240,16 @@ class _Worker:
 
 
 class WorkerPool:
-    """Worker processes, each with the store open read-only; :meth:`run` gives a job to an idle one
-    and kills it (starting a fresh one) when the answer takes longer than ``timeout`` seconds."""
+    """Worker processes, each with the store open read-only (``in_memory``: each with a copy of it in
+    memory); :meth:`run` gives a job to an idle one and kills it (starting a fresh one) when the answer
+    takes longer than ``timeout`` seconds. A fresh in-memory worker loads the store again before it
+    answers: the request it is given waits for that."""
 
-    def __init__(self, store_path: Path, *, size: int = 2, timeout: float = 30.0) -> None:
+    def __init__(self, store_path: Path, *, size: int = 2, timeout: float = 30.0, in_memory: bool = False) -> None:
         self.store_path = str(store_path)
         self.timeout = timeout
+        self.in_memory = in_memory
+        self.startup_limit = MEMORY_STARTUP_LIMIT if in_memory else STARTUP_LIMIT
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -240,7 +257,7 @@ class WorkerPool:
         workers = [self._start() for _ in range(max(1, size))]
         try:
             for worker in workers:
-                worker.wait_ready(STARTUP_LIMIT)
+                worker.wait_ready(self.startup_limit)
         except BaseException:
             self.close()
             raise
@@ -249,7 +266,7 @@ class WorkerPool:
             self._idle.put(worker)
 
     def _start(self) -> _Worker:
-        worker = _Worker(self.store_path)
+        worker = _Worker(self.store_path, self.in_memory)
         with self._lock:
             self._all.add(worker)
         return worker
@@ -269,7 +286,7 @@ class WorkerPool:
         except queue.Empty:
             return Reply.text(503, f"every query worker is busy (waited {self.timeout:g} s); try again later")
         try:
-            worker.wait_ready(STARTUP_LIMIT)
+            worker.wait_ready(self.startup_limit)
             worker.conn.send(job)
             if not worker.conn.poll(self.timeout):
                 self._discard(worker)

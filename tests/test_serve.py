@@ -1,7 +1,8 @@
 """``kehoach serve``: the SPARQL 1.1 Protocol endpoint over the built store, its limits and its page.
 
-Two servers on 127.0.0.1 (port 0) over one build of the sample corpus: a normal one, and a strict one
-(1 s time limit, 10 results) for the limits. No request leaves this machine.
+Servers on 127.0.0.1 (port 0) over one build of the sample corpus: a normal one, a strict one (1 s
+time limit, 10 results) for the limits, and one answering from memory (``--in-memory``). No request
+leaves this machine.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import io
 import json
 import platform
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -25,15 +27,20 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
+from answers import assert_same_answers, example
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 from SPARQLWrapper import GET, JSON, POST, SPARQLWrapper
 
 from kg.build import build
 from kg.cli import main
+from kg.commands.serve import announce_memory
+from kg.query import load_queries
 from kg.serve import SparqlServer
 from kg.serve_description import named_queries, page_html
+from kg.store import MEMORY_PER_QUAD, load_in_memory
 
 PLANS = Path(__file__).resolve().parent.parent / "data" / "plans"  # as in conftest (runs under plain pytest too)
 
@@ -70,6 +77,14 @@ def server(built: Path) -> Iterator[SparqlServer]:
 def strict(built: Path) -> Iterator[SparqlServer]:
     running = SparqlServer(built, host="127.0.0.1", port=0, timeout=1, max_results=10, workers=1,
                            quiet=True).start()
+    yield running
+    running.close()
+
+
+@pytest.fixture(scope="session")
+def in_memory(built: Path) -> Iterator[SparqlServer]:
+    running = SparqlServer(built, host="127.0.0.1", port=0, timeout=30, max_results=100_000, workers=1,
+                           quiet=True, in_memory=True).start()
     yield running
     running.close()
 
@@ -332,6 +347,38 @@ def test_other_request_bodies_are_415_and_unknown_paths_404(server: SparqlServer
     assert call(server, "nothing-here")[0] == 404
 
 
+# --- every named query: the same rows through SPARQLWrapper as from the embedded store -------------
+
+QUERIES = load_queries()
+
+
+@pytest.mark.parametrize(("name", "variant"), [(n, v) for n in sorted(QUERIES)
+                                               for v in ("defaults", "params") if v == "defaults" or QUERIES[n].params])
+@pytest.mark.parametrize("mode", ["disk", "memory"])
+def test_named_query_gives_the_rows_of_the_embedded_store(request: pytest.FixtureRequest, built: Path,
+                                                          mode: str, name: str, variant: str) -> None:
+    query = QUERIES[name]
+    endpoint = request.getfixturevalue("server" if mode == "disk" else "in_memory").url + "sparql"
+    params = {p.name: example(p) for p in query.params if p.required or variant == "params"}
+    assert_same_answers(endpoint, built, query, params)
+
+
+def test_the_in_memory_server_holds_every_quad_of_the_store(server: SparqlServer, in_memory: SparqlServer) -> None:
+    quads = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert count(in_memory, quads) == count(server, quads) > 30_000
+    assert count(in_memory, TASKS) == 88
+
+
+def test_without_graph_trig_the_store_itself_is_loaded(built: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "out"
+    shutil.copytree(built / "store", copy / "store")
+    (copy / "graph.trig").write_text("<urn:x:a> <urn:x:b> <urn:x:c> .\n", encoding="utf-8")  # another build's
+    memory = load_in_memory(copy / "store")
+    assert len(memory) == len(ox.Store.read_only(str(built / "store"))) == len(load_in_memory(built / "store"))
+    (copy / "graph.trig").unlink()
+    assert len(load_in_memory(copy / "store")) == len(memory)
+
+
 # --- limits -----------------------------------------------------------------------------------------
 
 def test_a_slow_query_is_stopped_and_the_server_goes_on(strict: SparqlServer) -> None:
@@ -460,10 +507,24 @@ def test_serve_is_a_subcommand(capsys: pytest.CaptureFixture[str], tmp_path: Pat
         main(["serve", "--help"])
     assert stop.value.code == 0
     help_text = capsys.readouterr().out
-    for option in ("--out-dir", "--host", "--port", "--timeout", "--max-results"):
+    for option in ("--out-dir", "--host", "--port", "--timeout", "--max-results", "--workers", "--in-memory"):
         assert option in help_text
     assert main(["serve", "--out-dir", str(tmp_path), "--port", "0"]) == 2
     assert "no store" in capsys.readouterr().err
+    assert main(["serve", "--out-dir", str(tmp_path), "--port", "0", "--in-memory"]) == 2
+    assert "no store" in capsys.readouterr().err
+
+
+def test_in_memory_says_what_memory_it_takes(built: Path, capsys: pytest.CaptureFixture[str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    quads = len(ox.Store.read_only(str(built / "store")))
+    announce_memory(built, 3)
+    told = capsys.readouterr().err
+    assert f"~{quads * MEMORY_PER_QUAD / 2**20:,.0f} MB per worker" in told
+    assert f"~{3 * quads * MEMORY_PER_QUAD / 2**20:,.0f} MB for 3" in told and "warning" not in told
+    monkeypatch.setattr("kg.store.memory_estimate", lambda store: (2 * 2**30, 3 * 2**30))
+    announce_memory(built, 2)
+    assert "warning: only 3,072 MB of memory available; use fewer --workers" in capsys.readouterr().err
 
 
 def test_a_literal_is_not_mistaken_for_anything(server: SparqlServer) -> None:

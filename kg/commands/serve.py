@@ -52,6 +52,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                         help="refuse (413) results of more than N rows or triples (default: 100000)")
     parser.add_argument("--workers", type=_positive(int), default=2, metavar="N",
                         help="query worker processes, i.e. queries run at the same time (default: 2)")
+    parser.add_argument("--in-memory", action="store_true",
+                        help="each worker loads the graph into its own memory before serving: queries that "
+                             "read many rows answer ~6-10x faster, for ~420 bytes per quad and worker (a "
+                             "country of 6.3 M quads: 2.5 GB and ~30 s to load per worker)")
     parser.set_defaults(run=run)
 
 
@@ -59,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C; return the exit code."""
     from kg.serve import SparqlServer, is_loopback, serve
 
+    if args.in_memory:
+        announce_memory(args.out_dir, args.workers)
     if not is_loopback(args.host):
         print(f"kehoach: warning: listening on {args.host}: anyone who can reach this machine can query "
               "the graph (read-only)", file=sys.stderr)
@@ -67,9 +73,25 @@ def run(args: argparse.Namespace) -> int:
         if not server.pool.sandboxed:
             print("kehoach: warning: the query workers cannot be barred from the network on this system; "
                   "SERVICE is still refused by the parser", file=sys.stderr)
+        where = "in memory" if args.in_memory else "on disk"
         print(f"kehoach: SPARQL endpoint {server.url}sparql, query page {server.url} "
-              f"(store {args.out_dir}/store; Ctrl-C stops)", flush=True)
+              f"(store {args.out_dir}/store, {where}; Ctrl-C stops)", flush=True)
 
     serve(args.out_dir, on_ready=ready, host=args.host, port=args.port, timeout=args.timeout,
-          max_results=args.max_results, workers=args.workers)
+          max_results=args.max_results, workers=args.workers, in_memory=args.in_memory)
     return EXIT_OK
+
+
+def announce_memory(out: Path, workers: int) -> None:
+    """Say what ``--in-memory`` will take, and warn when the machine does not have it."""
+    from kg.store import STORE_DIR, memory_estimate
+
+    if not (out / STORE_DIR).is_dir():
+        return  # the server says what is missing
+    needed, available = memory_estimate(out / STORE_DIR)
+    total = needed * workers
+    print(f"kehoach: loading the graph into memory: ~{needed / 2**20:,.0f} MB per worker, "
+          f"~{total / 2**20:,.0f} MB for {workers}", file=sys.stderr, flush=True)
+    if available is not None and total > available:
+        print(f"kehoach: warning: only {available / 2**20:,.0f} MB of memory available; "
+              "use fewer --workers, or serve from disk without --in-memory", file=sys.stderr, flush=True)
