@@ -1,7 +1,8 @@
 """Named-query benchmark: every query of ``queries/`` on an existing Oxigraph store, and on rdflib.
 
-    nice .venv/bin/python benchmarks/query_bench.py --store DIR --trig FILE [--skip-rdflib] [--runs N]
-                                                    [--cap S] [--budget S] [--query NAME ...] [--out FILE.json]
+    nice .venv/bin/python benchmarks/query_bench.py --store DIR --trig FILE [--skip-rdflib] [--in-memory]
+                                                    [--runs N] [--cap S] [--budget S] [--query NAME ...]
+                                                    [--out FILE.json]
 
 Each named query (``kg.query.load_queries``) is run with its defaults and with representative
 parameters taken from the graph (a real province plan IRI, ``khk:so-y-te``, ``khr:chu-tri`` …), as
@@ -12,6 +13,9 @@ the parameters bound by substitution.
   stall the benchmark: Oxigraph cannot cancel a query in-process); it gives the row count. A query that
   took longer than ``--budget`` there is measured by that one run (it includes ~0.5 s to start the
   child). Otherwise one in-process warm-up run, then the median of up to ``--runs`` runs.
+- **Oxigraph in memory** (``--in-memory``): the same runs on a copy of the store in memory
+  (``kg.store.load_in_memory``, what ``kehoach serve --in-memory`` answers from), after the on-disk
+  run of the same query, which guards the cap.
 - **rdflib**: ``graph.trig`` parsed into a ``Dataset(default_union=True)`` (6 M quads need ~8.6 GB and
   minutes), the parameters given as ``initBindings``; every run is stopped by a timer at ``--cap`` and
   reported as "> cap". Skipped with ``--skip-rdflib`` (then ``--trig`` is not needed).
@@ -39,7 +43,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kg.errors import KehoachError  # noqa: E402
-from kg.query import QUERIES_DIR, bind_params, execute, load_queries, open_read_only, run  # noqa: E402
+from kg.query import QUERIES_DIR, bind_params, execute, load_queries, open_read_only, run, store_folder  # noqa: E402
+from kg.store import load_in_memory  # noqa: E402
 
 KH = "PREFIX kh: <https://w3id.org/kehoach/ontology#> "
 
@@ -57,6 +62,13 @@ def fmt_s(value: float | None) -> str:
     if value >= 1:
         return f"{value:.2f} s"
     return f"{value * 1000:.1f} ms"
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 class Timeout(Exception):
@@ -149,10 +161,11 @@ def variants_of(query: Any, values: dict[str, str]) -> list[tuple[str, dict[str,
 
 
 def run_queries(store_dir: Path, dataset: Any | None, runs: int, cap: float, budget: float, *,
-                names: list[str] | None = None, folder: Path = QUERIES_DIR,
+                names: list[str] | None = None, folder: Path = QUERIES_DIR, memory: Any | None = None,
                 report: Callable[[str], None] = say) -> dict[str, Any]:
-    """Time every named query of ``folder`` (or those in ``names``) on the store in ``store_dir`` and,
-    when ``dataset`` is given, on rdflib; ``report`` gets one table line per query and variant."""
+    """Time every named query of ``folder`` (or those in ``names``) on the store in ``store_dir``, on
+    its in-memory copy ``memory`` when given, and on rdflib when ``dataset`` is given; ``report`` gets
+    one table line per query and variant."""
     queries = load_queries(folder)
     unknown = sorted(set(names or []) - set(queries))
     if unknown:
@@ -191,6 +204,14 @@ def run_queries(store_dir: Path, dataset: Any | None, runs: int, cap: float, bud
                 times, count = time_runs(oxigraph_once, runs, budget)
                 row.update({"oxigraph_median": statistics.median(times), "oxigraph_runs": len(times),
                             "oxigraph_rows": count})
+            if ox_ok and memory is not None:
+                def memory_once(text: str = query.text, bound: dict[str, Any] = bound, name: str = name) -> int:
+                    return len(execute(memory, text, bound, name=name))
+
+                memory_once()
+                times, count = time_runs(memory_once, runs, budget)
+                row.update({"memory_median": statistics.median(times), "memory_runs": len(times),
+                            "memory_rows": count})
             if dataset is not None:
                 row.update(_rdflib_row(dataset, query.text, bound, runs, cap, budget))
             if row.get("oxigraph_median") and row.get("rdflib_median"):
@@ -226,20 +247,22 @@ def _rdflib_row(dataset: Any, text: str, bound: dict[str, Any], runs: int, cap: 
         signal.signal(signal.SIGALRM, previous)
 
 
-HEADER = (f"{'query':28s} {'variant':8s} {'Oxigraph':>12} {'rdflib':>22} {'ratio':>8} {'rows ox/rdf':>13} "
-          f"{'runs':>5}")
+HEADER = (f"{'query':28s} {'variant':8s} {'Oxigraph':>12} {'in memory':>10} {'rdflib':>22} {'ratio':>8} "
+          f"{'rows ox/rdf':>13} {'runs':>5}")
 
 
 def query_line(row: dict[str, Any]) -> str:
-    """One line of the table: query, variant, Oxigraph median, rdflib median, ratio, rows, runs."""
+    """One line of the table: query, variant, Oxigraph median (on disk, in memory), rdflib median,
+    ratio (rdflib over Oxigraph on disk), rows, runs."""
     ox_text = fmt_s(row.get("oxigraph_median")) if "oxigraph_median" in row \
         else row.get("oxigraph", row.get("error", "-"))
     rd_text = fmt_s(row.get("rdflib_median")) if "rdflib_median" in row else row.get("rdflib", "skipped")
     ratio = f"{row['ratio_rdflib_over_oxigraph']:,.0f}x" if row.get("ratio_rdflib_over_oxigraph") else "-"
     counts = f"{row.get('oxigraph_rows', '-')}/{row.get('rdflib_rows', '-')}"
     runs = f"{row.get('oxigraph_runs', '-')}/{row.get('rdflib_runs', '-')}"
-    return (f"{row['query'][:28]:28s} {row['variant']:8s} {ox_text:>12} {rd_text[:22]:>22} {ratio:>8} "
-            f"{counts:>13} {runs:>5}")
+    memory_text = fmt_s(row.get("memory_median"))
+    return (f"{row['query'][:28]:28s} {row['variant']:8s} {ox_text:>12} {memory_text:>10} {rd_text[:22]:>22} "
+            f"{ratio:>8} {counts:>13} {runs:>5}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -247,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", type=Path, required=True, help="an Oxigraph store folder (or a build output)")
     parser.add_argument("--trig", type=Path, help="the same graph as TriG, for rdflib (not needed with --skip-rdflib)")
     parser.add_argument("--skip-rdflib", action="store_true", help="Oxigraph only")
+    parser.add_argument("--in-memory", action="store_true",
+                        help="also time each query on a copy of the store in memory (kehoach serve --in-memory)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per query and engine (median)")
     parser.add_argument("--cap", type=float, default=60.0, help="seconds after which a run is '> cap'")
     parser.add_argument("--budget", type=float, default=60.0, help="seconds of repeated runs per query and engine")
@@ -265,10 +290,19 @@ def main(argv: list[str] | None = None) -> int:
             say(f"parsing {args.trig} with rdflib …")
             data["rdflib_parse"], dataset = load_rdflib(args.trig)
             say(f"   {data['rdflib_parse']['quads']:,} quads in {fmt_s(data['rdflib_parse']['seconds'])}")
+        memory = None
+        if args.in_memory:
+            say(f"loading {store_folder(args.store)} into memory …")
+            started = time.perf_counter()
+            memory = load_in_memory(store_folder(args.store))
+            data["memory_load"] = {"seconds": time.perf_counter() - started, "quads": len(memory),
+                                   "peak_rss_mb": peak_rss_mb()}
+            say(f"   {len(memory):,} quads in {fmt_s(data['memory_load']['seconds'])}, "
+                f"peak {data['memory_load']['peak_rss_mb']:,.0f} MB")
         say(f"named queries: median of up to {args.runs} runs (budget {args.budget:g} s, cap {args.cap:g} s)")
         say(HEADER)
         data["queries"] = run_queries(args.store, dataset, args.runs, args.cap, args.budget, names=args.names,
-                                      folder=args.queries)
+                                      folder=args.queries, memory=memory)
     except KehoachError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
