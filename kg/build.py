@@ -133,7 +133,7 @@ def plan_graphs(plans: list[Plan], iris: Iris, book: AgencyBook) -> Iterator[tup
 def vocabulary(plans: list[Plan]) -> list[Triple]:
     """The vocabulary a build needs: agency kinds, the admin units of its communes, the schemes."""
     units = {p.issuer.unit_key for p in plans if p.issuer.commune_code}
-    return [*kind_triples(), *unit_triples(units), *((s, p, o) for s, p, o in scheme_graph())]  # type: ignore[misc]
+    return [*kind_triples(), *unit_triples(units), *((s, p, o) for s, p, o in scheme_graph())]  # type: ignore[misc,list-item]
 
 
 def to_rdf(plans: list[Plan], iris: Iris) -> tuple[list[tuple[PlanResult, list[Triple]]], list[Triple], list[Triple]]:
@@ -307,7 +307,8 @@ class _Run:
 
 def _documents(triples: set[ox.Triple]) -> set[ox.NamedNode | ox.BlankNode]:
     """The legal documents a plan's graph describes."""
-    return {t.subject for t in triples if t.predicate == RDF_TYPE and t.object == LEGAL_DOCUMENT}
+    return {t.subject for t in triples  # type: ignore[misc]  # subjects of rdf:type are never quoted triples
+            if t.predicate == RDF_TYPE and t.object == LEGAL_DOCUMENT}
 
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

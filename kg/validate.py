@@ -72,8 +72,8 @@ class PreparedQueries(SPARQLProcessor):
     def _prepared(text: str, base: str | None, namespaces: tuple[tuple[str, Any], ...]) -> Query:
         return translateQuery(parseQuery(text), base, dict(namespaces))
 
-    def query(self, strOrQuery: str | Query, initBindings: Any = None, initNs: Any = None,  # noqa: N803
-              base: str | None = None, DEBUG: bool = False) -> Any:  # noqa: N803
+    def query(self, strOrQuery: str | Query, initBindings: Any = None,  # type: ignore[override]  # noqa: N803
+              initNs: Any = None, base: str | None = None, DEBUG: bool = False) -> Any:  # noqa: N803
         if isinstance(strOrQuery, str):
             strOrQuery = self._prepared(strOrQuery, base, tuple(sorted((initNs or {}).items())))
         return super().query(strOrQuery, initBindings, initNs, base, DEBUG)
