@@ -159,24 +159,63 @@ def bind(query: str, values: Mapping[str, Iterable[Value] | Value]) -> str:
     """
     if not values:
         return query
-    block = values_block(values)
-    form, depth, skip_template = "", 0, False
     tokens = list(_TOKEN.finditer(query))
+    found = _where_group(tokens)
+    if found is None:
+        raise RemoteError("cannot find the WHERE clause of the query to bind its parameters")
+    return _insert(query, tokens, found[1], values_block(values))
+
+
+def _where_group(tokens: list[re.Match[str]]) -> tuple[int, int] | None:
+    """The indexes of the query form's keyword and of the ``{`` opening its WHERE group."""
+    form_index, form, depth, skip_template = -1, "", 0, False
     for index, token in enumerate(tokens):
         kind, text = token.lastgroup, token.group()
         if kind == "word" and depth == 0 and not form and text.upper() in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
-            form = text.upper()
+            form_index, form = index, text.upper()
             following = next((t for t in tokens[index + 1:] if t.lastgroup != "comment"), None)
             skip_template = form == "CONSTRUCT" and following is not None and following.group() == "{"
         elif kind == "open":
             if text == "{" and depth == 0 and form and not skip_template:
-                return _insert(query, tokens, index, block)
+                return form_index, index
             depth += 1
         elif kind == "close":
             depth -= 1
             if depth == 0 and text == "}" and skip_template:
                 skip_template = False
-    raise RemoteError("cannot find the WHERE clause of the query to bind its parameters")
+    return None
+
+
+def leading_values(query: str) -> tuple[str, str, str] | None:
+    """The inverse of :func:`bind`: when a VALUES block is the first element of the query's WHERE
+    group, the query without it, the block, and the prologue (the text before the query form, where
+    the block's prefixes are declared); else None.
+
+    >>> leading_values("PREFIX x: <http://x/> SELECT ?n WHERE { VALUES (?a) { (x:a) } ?a x:n ?n }")
+    ('PREFIX x: <http://x/> SELECT ?n WHERE {  ?a x:n ?n }', 'VALUES (?a) { (x:a) }', 'PREFIX x: <http://x/> ')
+    >>> leading_values("SELECT * WHERE { ?s ?p ?o VALUES ?s { <http://x/a> } }") is None
+    True
+    """
+    tokens = [t for t in _TOKEN.finditer(query) if t.lastgroup != "comment"]
+    found = _where_group(tokens)
+    if found is None:
+        return None
+    form_index, opening = found
+    rest = tokens[opening + 1:]
+    if not rest or rest[0].lastgroup != "word" or rest[0].group().upper() != "VALUES":
+        return None
+    depth = 0
+    for token in rest[1:]:
+        if token.lastgroup == "open" and token.group() == "{":
+            depth += 1
+        elif token.lastgroup == "close" and token.group() == "}":
+            depth -= 1
+            if depth == 0:
+                start, end = rest[0].start(), token.end()
+                return query[:start] + query[end:], query[start:end], query[:tokens[form_index].start()]
+    return None
+
+
 
 
 def query_form(query: str) -> str | None:

@@ -15,6 +15,7 @@ connect anywhere.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import platform
@@ -42,6 +43,7 @@ from kg.serve_protocol import (
     Refused,
     Reply,
     binding_term,
+    inline_values,
     inspect_query,
     negotiate,
     normalise_query,
@@ -107,6 +109,18 @@ def _serialise(result: ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean, fm
     return parsed.serialize(format=cast(ox.QueryResultsFormat, fmt)) or b""
 
 
+def _evaluate(store: ox.Store, job: Job, text: str, own_dataset: bool, substitutions: dict[ox.Variable, Any] | None
+              ) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
+    """``text`` on the dataset the request names, else the one the query names, else the union of
+    the store's graphs."""
+    if job.default_graphs or job.named_graphs:
+        return store.query(text, default_graph=[ox.NamedNode(g) for g in job.default_graphs],
+                           named_graphs=[ox.NamedNode(g) for g in job.named_graphs], substitutions=substitutions)
+    if own_dataset:
+        return store.query(text, substitutions=substitutions)
+    return store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
+
+
 def answer(store: ox.Store, job: Job) -> Reply:
     """Run ``job`` on ``store``: check it, negotiate the format, evaluate, serialise."""
     try:
@@ -123,14 +137,13 @@ def answer(store: ox.Store, job: Job) -> Reply:
         if job.bindings:
             substitutions = {ox.Variable(name): binding_term(value) for name, value in job.bindings.items()}
         try:
-            if job.default_graphs or job.named_graphs:
-                result = store.query(text, default_graph=[ox.NamedNode(g) for g in job.default_graphs],
-                                     named_graphs=[ox.NamedNode(g) for g in job.named_graphs],
-                                     substitutions=substitutions)
-            elif own_dataset:
-                result = store.query(text, substitutions=substitutions)
-            else:
-                result = store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
+            result = None
+            inlined = None if substitutions else inline_values(text)
+            if inlined is not None:
+                with contextlib.suppress(RuntimeError):  # a bound variable not projected: keep the block
+                    result = _evaluate(store, job, inlined[0], own_dataset, inlined[1])
+            if result is None:
+                result = _evaluate(store, job, text, own_dataset, substitutions)
         except SyntaxError:
             inspect_query(text)  # read quickly, and not a query: an update (403), or rdflib's message (400)
             raise
