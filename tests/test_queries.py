@@ -584,6 +584,26 @@ def test_precomputed_workloads_are_what_counting_gives(store: ox.Store) -> None:
     assert (DONG_NAI_PLAN, f"{ID}org/75/so-y-te", "26") in {(p, a, lead) for p, a, lead, _, _ in stored}
 
 
+PLAN_LINKS = """
+PREFIX kh: <https://w3id.org/kehoach/ontology#>
+SELECT ?kind ?node ?plan WHERE {
+  { ?node a kh:Workload . BIND ("workload" AS ?kind) } UNION { ?node a kh:Cooperation . BIND ("edge" AS ?kind) }
+  ?node kh:inPlan ?plan .
+}"""
+LINKED = """
+PREFIX kh: <https://w3id.org/kehoach/ontology#>
+SELECT ?kind ?node ?plan WHERE {
+  { ?plan kh:hasWorkload ?node . BIND ("workload" AS ?kind) } UNION { ?plan kh:hasCooperation ?node . BIND ("edge" AS ?kind) }
+}"""
+
+
+def test_a_plan_leads_to_each_of_its_workloads_and_edges(store: ox.Store) -> None:
+    """kh:hasWorkload and kh:hasCooperation are kh:inPlan read backwards, for those nodes only."""
+    linked = _table(store, LINKED)
+    assert linked == _table(store, PLAN_LINKS)
+    assert (len({n for k, n, _ in linked if k == "workload"}), len({n for k, n, _ in linked if k == "edge"})) == (77, 501)
+
+
 # What workload-by-kind, cooperating-kinds and agencies-per-goal counted at query time before the build
 # precomputed it (R11, R12, R13): the precomputed answers must be these, row for row.
 COUNTED_KIND_WORKLOADS = """
