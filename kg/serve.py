@@ -5,8 +5,9 @@ Paths:
 - ``/sparql``: GET ``?query=``, POST ``application/x-www-form-urlencoded`` (``query=``) or POST
   ``application/sparql-query``; ``default-graph-uri`` / ``named-graph-uri`` honoured; ``$name=value``
   binds the projected variable ``?name`` (an extension in the style of RDF4J, used by the query page:
-  values are bound by pyoxigraph's substitutions, never pasted into the query text); results by content
-  negotiation (``Accept``, or ``format=json|xml|csv|tsv|turtle|ntriples|jsonld|rdfxml``). With no
+  values are bound by pyoxigraph's substitutions, never pasted into the query text; a one-row VALUES
+  block first in the WHERE group, as ``kehoach query --endpoint`` binds, is bound the same way);
+  results by content negotiation (``Accept``, or ``format=json|xml|csv|tsv|turtle|ntriples|jsonld|rdfxml``). With no
   query: the SPARQL 1.1 Service Description (Turtle, JSON-LD, N-Triples, RDF/XML) or, for a browser,
   the query page. ``Access-Control-Allow-Origin: *`` on every answer, OPTIONS answers preflights.
 - ``/``: the query page (``kg/static``; nothing is loaded from another host).
