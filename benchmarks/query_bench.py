@@ -64,6 +64,13 @@ def fmt_s(value: float | None) -> str:
     return f"{value * 1000:.1f} ms"
 
 
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """The numbers of a benchmark as JSON in ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    say(f"JSON: {path}")
+
+
 def peak_rss_mb() -> float:
     """This process's peak resident memory so far."""
     import resource
@@ -307,9 +314,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-        say(f"JSON: {args.out}")
+        write_json(args.out, data)
     return 0
 
 

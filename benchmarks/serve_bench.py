@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from query_bench import fmt_s, representative_params, say, variants_of  # noqa: E402
+from query_bench import fmt_s, representative_params, say, variants_of, write_json  # noqa: E402
 
 from kg.errors import KehoachError  # noqa: E402
 from kg.query import bind_params, load_queries, open_read_only  # noqa: E402
@@ -116,9 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-        say(f"JSON: {args.out}")
+        write_json(args.out, data)
     return 0
 
 
