@@ -71,6 +71,19 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
     say(f"JSON: {path}")
 
 
+def run_then_write(work: Callable[[], None], data: dict[str, Any], out: Path | None) -> int:
+    """The end of a benchmark's main: run ``work`` (it fills ``data``), write ``data`` to ``out``;
+    the exit code (2 and the message on a KehoachError)."""
+    try:
+        work()
+    except KehoachError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if out:
+        write_json(out, data)
+    return 0
+
+
 def peak_rss_mb() -> float:
     """This process's peak resident memory so far."""
     import resource
@@ -291,8 +304,9 @@ def main(argv: list[str] | None = None) -> int:
     data: dict[str, Any] = {"date": datetime.datetime.now().isoformat(timespec="seconds"),
                             "load_average_at_start": os.getloadavg(), "store": str(args.store),
                             "trig": str(args.trig) if args.trig else None}
-    dataset = None
-    try:
+
+    def work() -> None:
+        dataset = None
         if not args.skip_rdflib:
             say(f"parsing {args.trig} with rdflib …")
             data["rdflib_parse"], dataset = load_rdflib(args.trig)
@@ -310,12 +324,8 @@ def main(argv: list[str] | None = None) -> int:
         say(HEADER)
         data["queries"] = run_queries(args.store, dataset, args.runs, args.cap, args.budget, names=args.names,
                                       folder=args.queries, memory=memory)
-    except KehoachError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    if args.out:
-        write_json(args.out, data)
-    return 0
+
+    return run_then_write(work, data, args.out)
 
 
 if __name__ == "__main__":

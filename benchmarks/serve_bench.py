@@ -30,9 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from query_bench import fmt_s, representative_params, say, variants_of, write_json  # noqa: E402
+from query_bench import fmt_s, representative_params, run_then_write, say, variants_of  # noqa: E402
 
-from kg.errors import KehoachError  # noqa: E402
 from kg.query import bind_params, load_queries, open_read_only  # noqa: E402
 from kg.remote import bind  # noqa: E402
 from kg.serve import SparqlServer  # noqa: E402
@@ -109,15 +108,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data: dict[str, Any] = {"date": datetime.datetime.now().isoformat(timespec="seconds"),
                             "out_dir": str(args.out_dir), "modes": []}
-    try:
+
+    def work() -> None:
         for mode in args.mode or ["disk", "memory"]:
             data["modes"].append(bench_mode(args.out_dir, mode, args.runs, args.names))
-    except KehoachError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    if args.out:
-        write_json(args.out, data)
-    return 0
+
+    return run_then_write(work, data, args.out)
 
 
 if __name__ == "__main__":
