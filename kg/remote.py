@@ -224,10 +224,17 @@ def query_form(query: str) -> str | None:
     >>> query_form("# a document is described in each plan\\nSELECT ?d WHERE { ?d ?p 'DESCRIBE' }")
     'SELECT'
     """
-    for token in _TOKEN.finditer(query):
-        if token.lastgroup == "word" and token.group().upper() in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
-            return token.group().upper()
-    return None
+    return next((word for word in keywords(query) if word in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")), None)
+
+
+def keywords(query: str) -> list[str]:
+    """The words of ``query`` outside comments, strings and IRIs that are neither variables nor part of
+    a prefixed name, upper-cased: its keywords and function names.
+
+    >>> keywords("PREFIX ask: <urn:x#from> SELECT ?ask { ?s ask:from 'CONSTRUCT' } # DESCRIBE")
+    ['PREFIX', 'SELECT']
+    """
+    return [token.group().upper() for token in _TOKEN.finditer(query) if token.lastgroup == "word"]
 
 
 def star_order(query: str) -> list[str] | None:

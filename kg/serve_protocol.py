@@ -27,7 +27,7 @@ import pyoxigraph as ox
 
 from kg.errors import KehoachError
 from kg.query import to_term
-from kg.remote import leading_values
+from kg.remote import keywords, leading_values
 
 BoundTerm = ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple
 
@@ -200,17 +200,8 @@ def normalise_query(text: str) -> str:
     return text
 
 
-# Strings, IRIs and comments, whose words are not keywords; then the keywords that tell a query's form
-# (or an update's), and FROM. A keyword is not part of a variable or a prefixed name (?ask, ex:from).
-_OPAQUE = re.compile("|".join([
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""', r"'''(?:[^'\\]|\\.|'(?!''))*'''",  # long strings
-    r'"(?:[^"\\\n]|\\.)*"', r"'(?:[^'\\\n]|\\.)*'",  # strings
-    r'<[^<>"{}|^`\\\x00-\x20]*>',  # IRIs
-    r"#[^\n]*",  # comments
-]), re.S)
-_KEYWORD = re.compile(r"(?<![\w?$:.\-])(select|construct|describe|ask|insert|delete|load|clear|drop|create"
-                      r"|add|move|copy|with|from)(?![\w:\-])", re.I)
-_FORMS = ("select", "construct", "describe", "ask")
+_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+_UPDATES = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
 
 
 def quick_inspect(text: str) -> tuple[str, bool] | None:
@@ -228,10 +219,10 @@ def quick_inspect(text: str) -> tuple[str, bool] | None:
     """
     if "service" in text.lower():
         return None
-    words = [match.group(1).lower() for match in _KEYWORD.finditer(_OPAQUE.sub(" ", text))]
-    if not words or words[0] not in _FORMS or "from" in words:
+    words = [word for word in keywords(text) if word in _FORMS + _UPDATES + ("FROM",)]
+    if not words or words[0] not in _FORMS or "FROM" in words:
         return None
-    return words[0], False
+    return words[0].lower(), False
 
 
 def inspect_query(text: str) -> tuple[str, bool]:
